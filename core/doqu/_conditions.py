@@ -1,0 +1,260 @@
+"""Conditions: the backend-agnostic tree a query's filter is made of.
+
+``Q(age__gte=18, name="Ann")`` parses pyrant/Django-style keywords into :class:`Lookup`
+leaves joined by :class:`And`; ``|``, ``&`` and ``~`` compose them into :class:`Or`, :class:`And`
+and :class:`Not`. Every name and value is checked here, when the condition is built, so a bad
+query fails before anything runs and backends receive only well-formed trees.
+
+Values are always data: a lookup's value is compared as a literal, never read as an operator.
+The semantics of each lookup are defined by the reference evaluator in ``doqu._evaluate`` and
+documented in ``docs/query-semantics.md``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._capabilities import Capabilities
+from ._records import check_field_name, check_value
+from .errors import InvalidLookupValueError, UnsupportedError, UnsupportedLookupError
+
+__all__ = [
+    "LOOKUPS",
+    "MATCH_ALL",
+    "And",
+    "Condition",
+    "Lookup",
+    "Not",
+    "Or",
+    "Q",
+    "parse_conditions",
+]
+
+_SEP = "__"
+
+
+def _fail(lookup: str, field: str, value: Any, expected: str) -> InvalidLookupValueError:
+    return InvalidLookupValueError(
+        f"lookup {field}__{lookup} expects {expected}, got {type(value).__name__} {value!r}",
+        lookup=lookup,
+        field=field,
+        value=value,
+    )
+
+
+def _any_value(lookup: str, field: str, value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _comparable(lookup: str, field: str, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(
+        value, int | float | decimal.Decimal | str | datetime.date
+    ):
+        raise _fail(lookup, field, value, "a number, str, date or datetime")
+    return value
+
+
+def _sequence(lookup: str, field: str, value: Any) -> Any:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise _fail(lookup, field, value, "a list, tuple or set of values")
+    return [list(v) if isinstance(v, tuple) else v for v in value]
+
+
+def _pair(lookup: str, field: str, value: Any) -> Any:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, list | tuple):
+        raise _fail(lookup, field, value, "a (low, high) pair")
+    if len(value) != 2:
+        raise _fail(lookup, field, value, "a (low, high) pair of exactly two values")
+    return (_comparable(lookup, field, value[0]), _comparable(lookup, field, value[1]))
+
+
+def _bool(lookup: str, field: str, value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise _fail(lookup, field, value, "True or False")
+    return value
+
+
+def _text(lookup: str, field: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        raise _fail(lookup, field, value, "a str")
+    return value
+
+
+def _pattern(lookup: str, field: str, value: Any) -> Any:
+    _text(lookup, field, value)
+    try:
+        re.compile(value)
+    except re.error as e:
+        raise _fail(lookup, field, value, f"a valid regular expression ({e})") from e
+    return value
+
+
+def _int_between(low: int, high: int) -> Callable[[str, str, Any], Any]:
+    def check(lookup: str, field: str, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _fail(lookup, field, value, f"an int from {low} to {high}")
+        return value
+
+    return check
+
+
+# name -> (value check/normaliser, capability the backend must declare or None)
+LOOKUPS: dict[str, tuple[Callable[[str, str, Any], Any], str | None]] = {
+    "equals": (_any_value, None),
+    "ne": (_any_value, None),
+    "gt": (_comparable, None),
+    "gte": (_comparable, None),
+    "lt": (_comparable, None),
+    "lte": (_comparable, None),
+    "between": (_pair, None),
+    "in": (_sequence, None),
+    "nin": (_sequence, None),
+    "exists": (_bool, None),
+    "startswith": (_text, None),
+    "endswith": (_text, None),
+    "contains": (_text, None),
+    "contains_any": (_sequence, None),
+    "contains_all": (_sequence, None),
+    "matches": (_pattern, "regex"),
+    "matches_caseless": (_pattern, "regex"),
+    "year": (_int_between(1, 9999), "date_parts"),
+    "month": (_int_between(1, 12), "date_parts"),
+    "day": (_int_between(1, 31), "date_parts"),
+}
+
+
+class Condition:
+    """Base of the condition tree; combine with ``&``, ``|`` and ``~``."""
+
+    __slots__ = ()
+
+    def __and__(self, other: Condition) -> Condition:
+        return And((self, _as_condition(other)))
+
+    def __or__(self, other: Condition) -> Condition:
+        return Or((self, _as_condition(other)))
+
+    def __invert__(self) -> Condition:
+        return Not(self)
+
+    def lookups(self) -> Iterable[Lookup]:
+        """Every leaf of the tree, depth first."""
+        raise NotImplementedError(f"{type(self).__name__}.lookups() is not implemented")
+
+    def check(self, capabilities: Capabilities) -> None:
+        """Raise ``UnsupportedError`` if a backend with ``capabilities`` cannot run this."""
+        for leaf in self.lookups():
+            needed = LOOKUPS[leaf.lookup][1]
+            if needed is not None and not getattr(capabilities, needed):
+                raise UnsupportedError(
+                    f"lookup {leaf.field}__{leaf.lookup} needs capability {needed!r}, which "
+                    "this backend does not declare",
+                    capability=needed,
+                )
+            for item in leaf.value if isinstance(leaf.value, list | tuple) else (leaf.value,):
+                if not isinstance(item, Mapping):
+                    # dict values are literal data that may never match; nothing to store
+                    check_value(item, capabilities, path=f"value of {leaf.field}__{leaf.lookup}")
+
+
+def _as_condition(other: object) -> Condition:
+    if not isinstance(other, Condition):
+        raise TypeError(
+            f"conditions combine only with conditions, got {type(other).__name__}; "
+            "build one with doqu.Q(field=value)"
+        )
+    return other
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup(Condition):
+    """One ``field__lookup=value`` test. ``field`` may be dotted to reach nested records."""
+
+    field: str
+    lookup: str
+    value: Any
+
+    def __post_init__(self) -> None:
+        check_field_name(self.field, dotted=True)
+        entry = LOOKUPS.get(self.lookup)
+        if entry is None:
+            raise UnsupportedLookupError(
+                f"unknown lookup {self.lookup!r} in {self.field}__{self.lookup}; valid lookups: "
+                f"{', '.join(LOOKUPS)}",
+                lookup=self.lookup,
+                field=self.field,
+            )
+        object.__setattr__(self, "value", entry[0](self.lookup, self.field, self.value))
+
+    def lookups(self) -> Iterable[Lookup]:
+        yield self
+
+
+@dataclass(frozen=True, slots=True)
+class And(Condition):
+    """All of ``items`` hold. ``And(())`` matches every record."""
+
+    items: tuple[Condition, ...]
+
+    def lookups(self) -> Iterable[Lookup]:
+        for item in self.items:
+            yield from item.lookups()
+
+
+@dataclass(frozen=True, slots=True)
+class Or(Condition):
+    """At least one of ``items`` holds. ``Or(())`` matches no record."""
+
+    items: tuple[Condition, ...]
+
+    def lookups(self) -> Iterable[Lookup]:
+        for item in self.items:
+            yield from item.lookups()
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Condition):
+    """``item`` does not hold."""
+
+    item: Condition
+
+    def lookups(self) -> Iterable[Lookup]:
+        return self.item.lookups()
+
+
+#: the condition every record matches.
+MATCH_ALL = And(())
+
+
+def parse_conditions(conditions: Mapping[str, Any]) -> list[Condition]:
+    """Turn ``{"age__gte": 18, "address.city": "Oslo"}`` into checked :class:`Lookup` leaves.
+
+    A key without ``__`` is an ``equals`` test. A key with ``__`` must end in a known lookup:
+    a typo such as ``age__gtt`` is an error, never a silent equality on a field named
+    ``age__gtt``.
+    """
+    leaves: list[Condition] = []
+    for key, value in conditions.items():
+        if not isinstance(key, str):
+            check_field_name(key)
+        field, sep, lookup = key.rpartition(_SEP)
+        if not sep:
+            field, lookup = key, "equals"
+        leaves.append(Lookup(field, lookup, value))
+    return leaves
+
+
+def Q(*conditions: Condition, **lookups: Any) -> Condition:  # noqa: N802 - Django's name
+    """Build a condition: ``Q(age__gte=18) | ~Q(name__startswith="A")``.
+
+    Positional conditions and keyword lookups are joined with AND.
+    """
+    items = [_as_condition(c) for c in conditions] + parse_conditions(lookups)
+    return items[0] if len(items) == 1 else And(tuple(items))

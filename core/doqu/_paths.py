@@ -1,0 +1,72 @@
+"""Dotted paths into nested records, read and written the way MongoDB does.
+
+Reading ``"a.b"`` steps into dicts by name and, through a list, into every dict element of
+it (and into element ``n`` for a numeric part), so a path can reach several values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._records import Record
+from .errors import InvalidDocumentError
+
+__all__ = ["path_values", "set_path", "unwound"]
+
+
+def path_values(record: Record, path: str) -> list[Any]:
+    """Every value ``path`` reaches in ``record``; empty when the field is missing."""
+    current: list[Any] = [record]
+    for part in path.split("."):
+        found: list[Any] = []
+        for value in current:
+            if isinstance(value, dict):
+                if part in value:
+                    found.append(value[part])
+            elif isinstance(value, list):
+                if part.isdigit() and int(part) < len(value):
+                    found.append(value[int(part)])
+                found.extend(
+                    item[part] for item in value if isinstance(item, dict) and part in item
+                )
+        current = found
+        if not current:
+            break
+    return current
+
+
+def unwound(values: list[Any]) -> list[Any]:
+    """``values`` with each list replaced by its elements (one level, as MongoDB does)."""
+    flat: list[Any] = []
+    for value in values:
+        if isinstance(value, list):
+            flat.extend(value)
+        else:
+            flat.append(value)
+    return flat
+
+
+def set_path(record: Record, path: str, value: Any) -> None:
+    """Set ``path`` in ``record`` to ``value``, creating missing nested dicts on the way."""
+    parts = path.split(".")
+    target: Any = record
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if isinstance(target, dict):
+            if last:
+                target[part] = value
+                return
+            target = target.setdefault(part, {})
+        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            if last:
+                target[int(part)] = value
+                return
+            target = target[int(part)]
+        else:
+            blocked = ".".join(parts[:depth])
+            raise InvalidDocumentError(
+                f"cannot set {path!r}: {blocked!r} holds {type(target).__name__} {target!r}, "
+                "not a nested record; set the outer field to a dict first",
+                field=path,
+                value=value,
+            )

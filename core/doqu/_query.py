@@ -1,0 +1,215 @@
+"""Lazy, immutable, chainable queries.
+
+A :class:`Query` only describes work: ``where()``, ``order_by()`` and slicing return new
+queries, and the backend runs the resulting :class:`~doqu._storage.QuerySpec` when the query is
+iterated, counted or otherwise read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from ._conditions import And, Condition, Not, Or, Q
+from ._conversion import codec_for
+from ._records import check_field_name
+from .errors import QueryError
+
+if TYPE_CHECKING:
+    from ._storage import Key, QuerySpec, StorageAdapter
+
+__all__ = ["Query"]
+
+T = TypeVar("T")
+
+
+class Query(Generic[T]):
+    """Documents of ``doc_class`` in a storage that match a condition, in an order, in a window."""
+
+    __slots__ = ("_spec", "doc_class", "storage")
+
+    def __init__(
+        self, storage: StorageAdapter, doc_class: type[T], spec: QuerySpec | None = None
+    ) -> None:
+        from ._storage import QuerySpec
+
+        codec_for(doc_class)  # fail now, not when the query is read
+        self.storage = storage
+        self.doc_class = doc_class
+        self._spec = spec if spec is not None else QuerySpec()
+
+    @property
+    def spec(self) -> QuerySpec:
+        """What the backend will run."""
+        return self._spec
+
+    def _with(self, **changes: Any) -> Query[T]:
+        return Query(self.storage, self.doc_class, replace(self._spec, **changes))
+
+    def _narrowed(self, condition: Condition) -> Query[T]:
+        if self._spec.is_windowed:
+            raise QueryError(
+                "cannot filter a sliced query: the slice would change meaning; "
+                "call where() before slicing"
+            )
+        condition.check(self.storage.capabilities)
+        current = self._spec.condition
+        if isinstance(current, And) and not current.items:
+            return self._with(condition=condition)
+        items = current.items if isinstance(current, And) else (current,)
+        return self._with(condition=And((*items, condition)))
+
+    # -- building ----------------------------------------------------------------------------
+
+    def where(self, *conditions: Condition, **lookups: Any) -> Query[T]:
+        """Keep documents matching every condition: ``where(age__gte=18, name="Ann")``."""
+        if not conditions and not lookups:
+            return self
+        return self._narrowed(Q(*conditions, **lookups))
+
+    def where_not(self, *conditions: Condition, **lookups: Any) -> Query[T]:
+        """Drop documents matching all of the conditions."""
+        if not conditions and not lookups:
+            raise QueryError("where_not() needs at least one condition")
+        return self._narrowed(Not(Q(*conditions, **lookups)))
+
+    def order_by(self, *names: str) -> Query[T]:
+        """Order by fields, ``-name`` for descending; replaces any earlier order.
+
+        Mixed types follow doqu's total order (see ``doqu._values``); ties are broken by key.
+        """
+        order = []
+        for name in names:
+            if not isinstance(name, str):
+                raise QueryError(f"order_by() takes field names, got {name!r}")
+            descending = name.startswith("-")
+            field = name[1:] if descending else name
+            check_field_name(field, dotted=True, where="order_by field")
+            order.append((field, descending))
+        return self._with(order=tuple(order))
+
+    def _combine(self, other: object, kind: type[And] | type[Or]) -> Query[T]:
+        if not isinstance(other, Query):
+            raise TypeError(f"a query combines only with a query, got {type(other).__name__}")
+        if other.storage is not self.storage or other.doc_class is not self.doc_class:
+            raise QueryError("only queries on the same storage and doc_class can be combined")
+        if self._spec.is_windowed or other._spec.is_windowed:
+            raise QueryError("sliced queries cannot be combined; combine, then slice")
+        combined = kind((self._spec.condition, other._spec.condition))
+        return self._with(condition=combined)
+
+    def __or__(self, other: Query[T]) -> Query[T]:
+        return self._combine(other, Or)
+
+    def __and__(self, other: Query[T]) -> Query[T]:
+        return self._combine(other, And)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Query[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Query[T]:
+        """``q[3]`` reads one document; ``q[10:20]`` is a new, narrower query."""
+        if isinstance(index, bool) or not isinstance(index, int | slice):
+            raise TypeError(f"query indices are ints or slices, not {type(index).__name__}")
+        if isinstance(index, int):
+            if index < 0:
+                raise QueryError(f"negative index {index} is not supported; order descending")
+            for document in self[index : index + 1]:
+                return document
+            raise IndexError(f"query index {index} out of range")
+        start, stop, step = index.start, index.stop, index.step
+        for bound in (start, stop):
+            if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int)):
+                raise TypeError(f"slice bounds must be ints, got {bound!r}")
+            if bound is not None and bound < 0:
+                raise QueryError(f"negative slice bound {bound} is not supported; order descending")
+        if step not in (None, 1):
+            raise QueryError(f"slice step {step!r} is not supported")
+        offset, limit = self._spec.offset, self._spec.limit
+        first = start or 0
+        new_offset = offset + first
+        new_limit = limit if limit is None else max(0, limit - first)
+        if stop is not None:
+            width = max(0, stop - first)
+            new_limit = width if new_limit is None else min(new_limit, width)
+        return self._with(offset=new_offset, limit=new_limit)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[T]:
+        if self._spec.limit == 0:
+            return iter(())
+        records = self.storage._query(self._spec)
+        if self.doc_class is dict:
+            return (record for _, record in records)  # type: ignore[misc]
+        load = codec_for(self.doc_class).load
+        return (load(record, key) for key, record in records)
+
+    def items(self) -> Iterator[tuple[Key, T]]:
+        """``(key, document)`` pairs."""
+        if self._spec.limit == 0:
+            return iter(())
+        load = codec_for(self.doc_class).load
+        return ((key, load(record, key)) for key, record in self.storage._query(self._spec))
+
+    def keys(self) -> Iterator[Key]:
+        """The keys of the matching documents."""
+        return (key for key, _ in self.items())
+
+    def count(self) -> int:
+        """How many documents the query selects (its slice applied)."""
+        if self._spec.limit == 0:
+            return 0
+        return self.storage._count(self._spec)
+
+    def exists(self) -> bool:
+        """Whether the query selects at least one document."""
+        return any(True for _ in self[:1].keys())  # noqa: SIM118 - keys() skips loading
+
+    def __bool__(self) -> bool:
+        return self.exists()
+
+    def first(self) -> T | None:
+        """The first document in the query's order, or ``None``."""
+        for document in self[:1]:
+            return document
+        return None
+
+    def values(self, name: str) -> list[Any]:
+        """Distinct values of field ``name`` (dotted allowed; lists unwound) under the conditions.
+
+        Order is unspecified; missing fields contribute nothing.
+        """
+        check_field_name(name, dotted=True, where="values() field")
+        self._refuse_window("values()")
+        return self.storage._distinct(self._spec, name)
+
+    def delete(self) -> int:
+        """Delete every matching document; return how many were deleted."""
+        self._refuse_window("delete()")
+        return self.storage._delete_where(self._spec)
+
+    def update(self, **changes: Any) -> int:
+        """Set fields on every matching document: ``update(status="done")``.
+
+        Dotted names (``**{"address.city": "Oslo"}``) set nested fields. Returns how many
+        documents were updated.
+        """
+        self.storage.check_changes(changes)
+        codec_for(self.doc_class).check_changes(changes)
+        self._refuse_window("update()")
+        return self.storage._update_where(self._spec, changes)
+
+    def _refuse_window(self, what: str) -> None:
+        if self._spec.is_windowed:
+            raise QueryError(f"{what} does not apply to a sliced query; call it before slicing")
+
+    def __repr__(self) -> str:
+        spec = self._spec
+        return (
+            f"<Query {self.doc_class.__name__} in {self.storage!r} where {spec.condition!r}"
+            f" order {spec.order!r} window [{spec.offset}:"
+            f"{'' if spec.limit is None else spec.offset + spec.limit}]>"
+        )

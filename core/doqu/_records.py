@@ -1,0 +1,136 @@
+"""Records: the plain data every backend stores, and the checks that keep it storable.
+
+A record is a ``dict`` with ``str`` keys whose values are ``None``, ``bool``, ``int``
+(64-bit), ``float``, ``str``, ``datetime``, and — where the backend declares it — ``date``,
+``Decimal``, ``bytes`` and ``UUID``; plus lists and nested records of those. Checks run in core
+before a backend sees the data, so every backend refuses the same input with the same error
+and nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import math
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from ._capabilities import Capabilities
+from .errors import InvalidDocumentError, InvalidFieldNameError, UnsupportedError
+
+__all__ = ["KEY_FIELD", "Record", "check_field_name", "check_record", "check_value"]
+
+Record = dict[str, Any]
+
+#: reserved top-level field: the primary key lives beside the record, never inside it.
+KEY_FIELD = "_id"
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+
+# value type -> the capability that must be declared to store it (None: always allowed)
+_SCALARS: dict[type, str | None] = {
+    str: None,
+    bool: None,
+    int: None,
+    float: None,
+    type(None): None,
+    datetime.datetime: None,
+    datetime.date: "date_values",
+    decimal.Decimal: "decimal_values",
+    bytes: "bytes_values",
+    uuid.UUID: "uuid_values",
+}
+
+
+def check_field_name(name: object, *, dotted: bool = False, where: str = "field name") -> str:
+    """Return ``name`` if it is a valid field name, else raise ``InvalidFieldNameError``.
+
+    Valid: a non-empty ``str`` without NUL that does not start with ``$``. With ``dotted``,
+    ``name`` is a path and each dot-separated part must be valid; without it, dots are refused
+    because they would be read as a path later.
+    """
+    if not isinstance(name, str):
+        raise InvalidFieldNameError(
+            f"{where} must be a str, got {type(name).__name__} {name!r}", field=name
+        )
+    parts = name.split(".") if dotted else [name]
+    for part in parts:
+        if not part:
+            raise InvalidFieldNameError(
+                f"{where} {name!r} is empty or has an empty part; use names like 'a' or 'a.b'",
+                field=name,
+            )
+        if part.startswith("$"):
+            raise InvalidFieldNameError(
+                f"{where} {name!r} starts with '$'; names starting with '$' are reserved for "
+                "operators and are never accepted from data",
+                field=name,
+            )
+        if "\x00" in part:
+            raise InvalidFieldNameError(f"{where} {name!r} contains a NUL character", field=name)
+        if not dotted and "." in part:
+            raise InvalidFieldNameError(
+                f"{where} {name!r} contains '.', which doqu reads as a path into nested "
+                "records; rename the field or nest a record",
+                field=name,
+            )
+    return name
+
+
+def check_value(value: Any, capabilities: Capabilities, *, path: str = "value") -> None:
+    """Raise unless ``value`` is storable on a backend with ``capabilities``."""
+    kind = type(value)
+    if kind in _SCALARS:
+        needed = _SCALARS[kind]
+        if needed is not None and not getattr(capabilities, needed):
+            raise UnsupportedError(
+                f"{path} is a {kind.__name__} ({value!r}), but this backend does not declare "
+                f"capability {needed!r}; convert it (e.g. to str) before storing",
+                capability=needed,
+            )
+        if kind is int and not _INT64_MIN <= value <= _INT64_MAX:
+            raise InvalidDocumentError(
+                f"{path} is {value!r}, outside the 64-bit integer range every backend "
+                "can store; store it as a str or Decimal",
+                field=path,
+                value=value,
+            )
+        if kind is float and math.isnan(value) and not capabilities.nan_values:
+            raise UnsupportedError(
+                f"{path} is NaN, but this backend does not declare capability 'nan_values'; "
+                "store None for a missing number",
+                capability="nan_values",
+            )
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            check_value(item, capabilities, path=f"{path}[{index}]")
+        return
+    if isinstance(value, Mapping):
+        check_record(value, capabilities, path=path)
+        return
+    raise InvalidDocumentError(
+        f"{path} has type {type(value).__name__} ({value!r}), which no backend stores; use "
+        "None, bool, int, float, str, datetime, date, Decimal, bytes, UUID, list or dict",
+        field=path,
+        value=value,
+    )
+
+
+def check_record(record: Mapping[Any, Any], capabilities: Capabilities, *, path: str = "") -> None:
+    """Raise unless every key and value of ``record`` is storable; nested records too."""
+    if not isinstance(record, Mapping):
+        raise InvalidDocumentError(
+            f"a record must be a dict, got {type(record).__name__} {record!r}", value=record
+        )
+    for name, value in record.items():
+        check_field_name(name, where=f"field name in {path}" if path else "field name")
+        if not path and name == KEY_FIELD:
+            raise InvalidDocumentError(
+                f"field name {KEY_FIELD!r} is reserved for the primary key; pass the key as "
+                "save(data, primary_key=...) instead",
+                field=name,
+            )
+        check_value(value, capabilities, path=f"{path}.{name}" if path else name)

@@ -1,0 +1,380 @@
+"""The storage adapter: the one interface every backend implements and every user calls.
+
+A backend implements a handful of primitives (the ``_``-prefixed abstract methods below);
+everything users call is concrete here and built on them, so every backend validates input,
+converts documents and reports errors the same way. Primitives with a default (``_count``,
+``_distinct``, ...) work through ``_query`` on the client; a backend that can do better
+overrides them. ``docs/plugin-guide.md`` explains each primitive's exact semantics.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
+
+from ._capabilities import Capabilities, KnownGap
+from ._conditions import MATCH_ALL, Condition, Q
+from ._conversion import bind_key, codec_for, to_record
+from ._indexes import Index
+from ._paths import path_values, set_path, unwound
+from ._records import Record, check_field_name, check_record, check_value
+from ._values import sort_key
+from .errors import DocumentNotFoundError, InvalidDocumentError, QueryError, UnsupportedError
+
+if TYPE_CHECKING:
+    from ._query import Query
+
+__all__ = ["Key", "QuerySpec", "StorageAdapter"]
+
+T = TypeVar("T")
+Key = Any
+_KEY_TAG = "~"
+
+
+@dataclass(frozen=True, slots=True)
+class QuerySpec:
+    """What a backend runs: a filter, an order, and a window.
+
+    ``order`` holds ``(field, descending)`` pairs; when it is not empty, records that tie on
+    every field are ordered by key ascending so that slices page stably. ``offset`` and
+    ``limit`` apply after ordering.
+    """
+
+    condition: Condition = MATCH_ALL
+    order: tuple[tuple[str, bool], ...] = ()
+    offset: int = 0
+    limit: int | None = None
+
+    @property
+    def is_windowed(self) -> bool:
+        """Whether the spec selects a slice rather than every matching record."""
+        return self.offset > 0 or self.limit is not None
+
+
+class StorageAdapter(abc.ABC):
+    """One collection (table, shelf) of records, addressed by primary key.
+
+    Subclass it to write a backend: set ``backend`` and ``capabilities`` and implement the
+    abstract primitives. Users get instances from :func:`doqu.connect`.
+    """
+
+    #: the backend's name, as listed by ``doqu backends``.
+    backend: ClassVar[str] = ""
+    #: what the backend can do; an instance may narrow it for the server it talks to.
+    capabilities: Capabilities = Capabilities()
+    #: contract tests the backend knows it fails (run as strict xfail by the contract suite).
+    known_gaps: tuple[KnownGap, ...] = ()
+
+    # -- primitives: implement these ---------------------------------------------------------
+
+    @abc.abstractmethod
+    def _add(self, record: Record) -> Key:
+        """Store ``record`` under a new key the backend generates; return the key."""
+
+    @abc.abstractmethod
+    def _put(self, key: Key, record: Record) -> None:
+        """Store ``record`` under ``key``, replacing any record there (an upsert)."""
+
+    @abc.abstractmethod
+    def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+        """Yield ``(key, record)`` for each of ``keys`` that exists, in any order."""
+
+    @abc.abstractmethod
+    def _remove(self, key: Key) -> bool:
+        """Delete the record under ``key``; return whether there was one."""
+
+    @abc.abstractmethod
+    def _query(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
+        """Yield ``(key, record)`` for the records ``spec`` selects, in its order and window.
+
+        Records yielded are the caller's to keep and mutate. Stream where the backend can.
+        """
+
+    @abc.abstractmethod
+    def _clear(self) -> None:
+        """Delete every record."""
+
+    # -- primitives with client-side defaults: override to push work to the backend ---------
+
+    def _add_many(self, records: Sequence[Record]) -> list[Key]:
+        """Store new records; return their keys in order."""
+        return [self._add(record) for record in records]
+
+    def _put_many(self, items: Sequence[tuple[Key, Record]]) -> None:
+        """Upsert ``(key, record)`` pairs."""
+        for key, record in items:
+            self._put(key, record)
+
+    def _count(self, spec: QuerySpec) -> int:
+        """How many records ``spec`` selects (its window applied)."""
+        return sum(1 for _ in self._query(spec))
+
+    def _distinct(self, spec: QuerySpec, field: str) -> list[Any]:
+        """Distinct values of ``field`` (lists unwound) over the records ``spec`` selects."""
+        seen: dict[tuple[Any, ...], Any] = {}
+        for _, record in self._query(spec):
+            for value in unwound(path_values(record, field)):
+                seen.setdefault(sort_key(value), value)
+        return list(seen.values())
+
+    def _delete_where(self, spec: QuerySpec) -> int:
+        """Delete the records ``spec`` selects; return how many."""
+        keys = [key for key, _ in self._query(spec)]
+        return sum(1 for key in keys if self._remove(key))
+
+    def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+        """Set each (dotted) field of ``changes`` on the records ``spec`` selects."""
+        updated = list(self._query(spec))
+        for _, record in updated:  # check every record before writing any
+            for field, value in changes.items():
+                set_path(record, field, value)
+        self._put_many(updated)
+        return len(updated)
+
+    def _get_or_create(self, condition: Condition, record: Record) -> tuple[Key, Record, bool]:
+        """The first record matching ``condition``, or ``record`` stored as a new one."""
+        for key, found in self._query(QuerySpec(condition, limit=1)):
+            return key, found, False
+        return self._add(record), record, True
+
+    def _keys(self) -> Iterator[Key]:
+        """Every key, in any order."""
+        return (key for key, _ in self._query(QuerySpec()))
+
+    def _ensure_index(self, index: Index) -> None:
+        """Create ``index`` if it does not exist. Must enforce ``unique`` when declared."""
+
+    def _close(self) -> None:
+        """Release connections and files."""
+
+    def _reconnect(self) -> None:
+        """Drop and re-open the connection to the backend."""
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def check_key(self, key: Any) -> Key:
+        """Return ``key`` if this backend accepts it as a primary key, else raise."""
+        if isinstance(key, str) and key:
+            return key
+        if self.capabilities.integer_keys and isinstance(key, int) and not isinstance(key, bool):
+            return key
+        kinds = "a non-empty str" + (" or an int" if self.capabilities.integer_keys else "")
+        raise InvalidDocumentError(
+            f"primary key must be {kinds} for backend {self.backend!r}, "
+            f"got {type(key).__name__} {key!r}",
+            value=key,
+        )
+
+    def key_to_str(self, key: Key) -> str:
+        """The string form of ``key``, for URLs and JSON; :meth:`key_from_str` inverts it.
+
+        Plain str keys are their own form; other kinds carry a ``~`` tag so that no two keys
+        share a form.
+        """
+        self.check_key(key)
+        if isinstance(key, str):
+            return _KEY_TAG + "s" + key if self._str_key_needs_tag(key) else key
+        if isinstance(key, int):
+            return f"{_KEY_TAG}i{key}"
+        raise NotImplementedError(
+            f"{type(self).__name__}.key_to_str() does not handle {type(key).__name__} keys"
+        )
+
+    def key_from_str(self, text: str) -> Key:
+        """The key whose string form is ``text`` (see :meth:`key_to_str`)."""
+        if not isinstance(text, str) or not text:
+            raise InvalidDocumentError(f"a key's string form is a non-empty str, got {text!r}")
+        if not text.startswith(_KEY_TAG):
+            return self.check_key(text)
+        tag, body = text[1:2], text[2:]
+        if tag == "s" and body:
+            return self.check_key(body)
+        if tag == "i" and body.lstrip("-").isdigit():
+            return self.check_key(int(body))
+        raise InvalidDocumentError(
+            f"{text!r} is not a key's string form: a leading '~' must be followed by 's' (str) "
+            "or 'i' (int); pass the text key_to_str() returned"
+        )
+
+    def _str_key_needs_tag(self, key: str) -> bool:
+        """Whether a str key's plain form could be read as another kind of key."""
+        return key.startswith(_KEY_TAG)
+
+    # -- the public API ----------------------------------------------------------------------
+
+    def save(self, data: Any, primary_key: Key | None = None) -> Key:
+        """Insert ``data``, or replace the record under ``primary_key``; return the key.
+
+        ``data`` is a dict, a :class:`doqu.Document`, a dataclass, or a ``Convertible``. A
+        document that carries a ``pk`` is saved under it. Nothing is written if the data is
+        invalid.
+        """
+        record, carried = to_record(data)
+        key = carried if primary_key is None else primary_key
+        check_record(record, self.capabilities)
+        if key is None:
+            key = self._add(record)
+        else:
+            self._put(self.check_key(key), record)
+        bind_key(data, key)
+        return key
+
+    def save_many(self, items: Iterable[Any]) -> list[Key]:
+        """Save several documents in as few round trips as the backend allows.
+
+        Every item is checked before anything is written; returns the keys in order.
+        """
+        prepared: list[tuple[Any, Record, Key | None]] = []
+        for data in items:
+            record, key = to_record(data)
+            check_record(record, self.capabilities)
+            prepared.append((data, record, None if key is None else self.check_key(key)))
+        new = self._add_many([record for _, record, key in prepared if key is None])
+        self._put_many([(key, record) for _, record, key in prepared if key is not None])
+        fresh = iter(new)
+        keys = [next(fresh) if key is None else key for _, _, key in prepared]
+        for (data, _, _), key in zip(prepared, keys, strict=True):
+            bind_key(data, key)
+        return keys
+
+    def get(self, doc_class: type[T], primary_key: Key) -> T:
+        """The document under ``primary_key``; ``KeyError`` (``DocumentNotFoundError``) if none."""
+        return self.get_many(doc_class, [primary_key])[0]
+
+    def get_many(self, doc_class: type[T], primary_keys: Iterable[Key]) -> list[T]:
+        """The documents under ``primary_keys``, in that order, fetched in one round trip.
+
+        Raises ``DocumentNotFoundError`` naming the keys that do not exist.
+        """
+        keys = [self.check_key(key) for key in primary_keys]
+        found = dict(self._fetch(keys)) if keys else {}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            raise DocumentNotFoundError(
+                f"no record with key {missing[0]!r} in {self!r}"
+                if len(missing) == 1
+                else f"no records with keys {missing!r} in {self!r}",
+                key=missing[0],
+            )
+        load = codec_for(doc_class).load
+        # a key asked for twice must not hand out one shared record twice
+        copies: set[Key] = set()
+        result = []
+        for key in keys:
+            record = found[key]
+            if key in copies:
+                record = _deep_copy(record)
+            copies.add(key)
+            result.append(load(record, key))
+        return result
+
+    def get_or_create(self, doc_class: type[T], **conditions: Any) -> tuple[T, bool]:
+        """The first document whose fields equal ``conditions``, or a new one made from them.
+
+        Returns ``(document, created)``. Conditions are plain ``field=value`` equalities; the
+        new document is built as ``doc_class(**conditions)`` so defaults and validation apply.
+        Atomic where the backend declares ``atomic_get_or_create``.
+        """
+        if not conditions:
+            raise QueryError("get_or_create() needs at least one field=value condition")
+        condition = Q(**conditions)
+        for leaf in condition.lookups():
+            if leaf.lookup != "equals" or "." in leaf.field:
+                raise QueryError(
+                    f"get_or_create() takes plain field=value conditions, got "
+                    f"{leaf.field}__{leaf.lookup}; use find() for other lookups"
+                )
+        condition.check(self.capabilities)
+        record, _ = to_record(dict(conditions) if doc_class is dict else doc_class(**conditions))
+        check_record(record, self.capabilities)
+        key, stored, created = self._get_or_create(condition, record)
+        document: T = codec_for(doc_class).load(stored, key)
+        return document, created
+
+    def delete(self, primary_key: Key) -> None:
+        """Delete the record under ``primary_key``; ``KeyError`` if there is none."""
+        if not self._remove(self.check_key(primary_key)):
+            raise DocumentNotFoundError(
+                f"no record with key {primary_key!r} in {self!r}", key=primary_key
+            )
+
+    def clear(self) -> None:
+        """Delete every record of this storage."""
+        self._clear()
+
+    @overload
+    def find(self, doc_class: None = None, **conditions: Any) -> Query[dict[str, Any]]: ...
+    @overload
+    def find(self, doc_class: type[T], **conditions: Any) -> Query[T]: ...
+    def find(self, doc_class: type[Any] | None = None, **conditions: Any) -> Query[Any]:
+        """A lazy :class:`~doqu.Query` over this storage; nothing runs until it is read.
+
+        ``doc_class`` defaults to ``dict``; ``conditions`` are lookups as for ``where()``.
+        """
+        from ._query import Query  # the query module builds on this one
+
+        query: Query[Any] = Query(self, doc_class or dict)
+        return query.where(**conditions) if conditions else query
+
+    def ensure_indexes(self, doc_class: type[Any]) -> None:
+        """Create the indexes ``doc_class`` declares in ``__indexes__``."""
+        for index in getattr(doc_class, "__indexes__", ()):
+            self.ensure_index(index)
+
+    def ensure_index(self, index: Index) -> None:
+        """Create one :class:`~doqu.Index` if it does not exist."""
+        if index.unique and not self.capabilities.unique_indexes:
+            raise UnsupportedError(
+                f"unique index {index.name!r} needs capability 'unique_indexes', which "
+                f"backend {self.backend!r} does not declare",
+                capability="unique_indexes",
+            )
+        self._ensure_index(index)
+
+    def reconnect(self) -> None:
+        """Drop the connection and open a new one (after a network failure, a fork, ...)."""
+        self._reconnect()
+
+    def close(self) -> None:
+        """Release the storage's connections; it must not be used afterwards."""
+        self._close()
+
+    def check_changes(self, changes: Mapping[str, Any]) -> None:
+        """Raise unless ``changes`` (dotted field -> value) may be written by ``update()``."""
+        if not changes:
+            raise QueryError("update() needs at least one field=value change")
+        for field, value in changes.items():
+            check_field_name(field, dotted=True)
+            check_value(value, self.capabilities, path=field)
+
+    def __enter__(self) -> StorageAdapter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self._count(QuerySpec())
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            checked = self.check_key(key)
+        except InvalidDocumentError:
+            return False
+        return any(True for _ in self._fetch([checked]))
+
+    def __iter__(self) -> Iterator[Key]:
+        return self._keys()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.backend}>"
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {name: _deep_copy(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_deep_copy(item) for item in value]
+    return value
