@@ -12,7 +12,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, overload
 
 from ._capabilities import Capabilities, KnownGap
 from ._conditions import MATCH_ALL, Condition, Q
@@ -68,6 +68,15 @@ class StorageAdapter(abc.ABC):
     known_gaps: tuple[KnownGap, ...] = ()
 
     # -- primitives: implement these ---------------------------------------------------------
+
+    @classmethod
+    @abc.abstractmethod
+    def from_url(cls, url: str, **options: Any) -> Self:
+        """Build a storage from a connection URL (``doqu.connect()`` calls this).
+
+        ``options`` are the keywords given to ``connect()``; unknown ones raise
+        ``ConfigurationError`` naming the accepted ones.
+        """
 
     @abc.abstractmethod
     def _add(self, record: Record) -> Key:

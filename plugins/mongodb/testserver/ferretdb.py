@@ -178,15 +178,10 @@ def _bson_cstring(s: str) -> bytes:
 
 
 def _ping_document() -> bytes:
-    elements = (
-        b"\x10"
-        + _bson_cstring("ping")
-        + struct.pack("<i", 1)  # int32
-        + b"\x02"
-        + _bson_cstring("$db")
-        + struct.pack("<i", 6)
-        + b"admin\0"  # string
-    )
+    """BSON for ``{ping: 1 (int32), $db: "admin"}``."""
+    ping = b"\x10" + _bson_cstring("ping") + struct.pack("<i", 1)
+    db = b"\x02" + _bson_cstring("$db") + struct.pack("<i", 6) + b"admin\0"
+    elements = ping + db
     return struct.pack("<i", 4 + len(elements) + 1) + elements + b"\0"
 
 
