@@ -19,7 +19,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -145,12 +144,15 @@ func sqliteURL(dir string) (string, error) {
 		return "", fmt.Errorf("-data: %s is not a directory", abs)
 	}
 
+	// FerretDB v1.24.2 writes the path back into per-database SQLite URIs
+	// without escaping, so these characters would silently cut it short.
+	if strings.ContainsAny(abs, "?#%") {
+		return "", fmt.Errorf("-data: path %q must not contain '?', '#' or '%%'", abs)
+	}
+
 	if !strings.HasSuffix(abs, "/") {
 		abs += "/"
 	}
 
-	// Escapes characters such as '?' and '#' that would end the path.
-	u := url.URL{Scheme: "file", Path: abs, OmitHost: true}
-
-	return u.String(), nil
+	return "file:" + abs, nil
 }

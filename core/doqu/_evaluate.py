@@ -1,0 +1,337 @@
+"""The reference semantics of conditions and ordering, evaluated on the client.
+
+The memory backend runs queries with this module, simple backends can too (a ``_query`` is
+``run(spec, items)``), and every other backend must give the same answers; the contract suite
+compares them. The rules are MongoDB's (5.0 to 8.0), so the MongoDB plugin compiles each lookup
+to one native operator; ``docs/query-semantics.md`` states them for users.
+
+A path reaches *elements* the way MongoDB's matcher walks a document: through dicts by name,
+through a list into each dict element (and into element ``n`` for a numeric part), and at a
+list it ends on, to each element and to the list itself. A dict without the next name, or a
+scalar in the way, yields ``MISSING``, which equals ``None``; a scalar *inside* a list yields
+nothing. A lookup matches when one element passes its test; ``ne`` and ``nin`` negate
+``equals`` and ``in``; ``between``, ``contains_all`` and ``year`` join independent tests, so
+different elements of a list may meet them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import decimal
+import itertools
+import math
+import operator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from ._conditions import LOOKUPS, And, Condition, Lookup, Not, Or
+from ._records import Record
+from ._storage import Key, QuerySpec
+from ._values import MISSING, rank, sort_key
+
+__all__ = ["matcher", "run", "sort_records"]
+
+#: a compiled condition: whether a record matches.
+Predicate = Callable[[Record], bool]
+_Test = Callable[[Any], bool]
+_Reader = Callable[[Record], list[Any]]
+
+
+def _always(record: Record) -> bool:
+    return True
+
+
+def _never(record: Record) -> bool:
+    return False
+
+
+def matcher(condition: Condition) -> Predicate:
+    """Compile ``condition`` once into a function telling whether a record matches it."""
+    if isinstance(condition, Lookup):
+        return _BUILDERS[condition.lookup](condition.field, condition.value)
+    if isinstance(condition, Not):
+        inner = matcher(condition.item)
+        return lambda record: not inner(record)
+    if isinstance(condition, And | Or):
+        parts = [matcher(item) for item in condition.items]
+        if not parts:
+            return _always if isinstance(condition, And) else _never
+        if len(parts) == 1:
+            return parts[0]
+        if isinstance(condition, And):
+            return lambda record: all(part(record) for part in parts)
+        return lambda record: any(part(record) for part in parts)
+    raise TypeError(f"cannot evaluate {type(condition).__name__} {condition!r}: not a condition")
+
+
+def sort_records(
+    items: Iterable[tuple[Key, Record]], order: Sequence[tuple[str, bool]]
+) -> list[tuple[Key, Record]]:
+    """``(key, record)`` pairs sorted by ``order`` (``(field, descending)`` pairs), ties by key.
+
+    A missing field sorts as ``None``; a list by its smallest element ascending and its largest
+    descending, an empty list before ``None``.
+    """
+    result = sorted(items, key=lambda item: sort_key(item[0]))
+    # sorts are stable (reverse=True too): sorting by the least significant field first
+    # leaves ties of each pass in the order of the passes before it
+    for field, descending in reversed(order):
+        field_key = _order_key(field, descending)
+        result.sort(key=lambda item: field_key(item[1]), reverse=descending)
+    return result
+
+
+def run(spec: QuerySpec, items: Iterable[tuple[Key, Record]]) -> Iterator[tuple[Key, Record]]:
+    """The ``(key, record)`` pairs of ``items`` that ``spec`` selects, in its order and window.
+
+    Streams when ``spec.order`` is empty; records are yielded as given, not copied.
+    """
+    test = matcher(spec.condition)
+    selected = items if test is _always else ((k, r) for k, r in items if test(r))
+    if spec.order:
+        selected = sort_records(selected, spec.order)
+    stop = None if spec.limit is None else spec.offset + spec.limit
+    return itertools.islice(selected, spec.offset, stop)
+
+
+# -- paths ------------------------------------------------------------------------------------
+
+_ARRAY = (list, tuple)
+
+
+class _Empty:
+    """What ordering reads from a list with no elements (it sorts below ``None``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "EMPTY"
+
+
+_EMPTY = _Empty()
+# sort_key's brackets start at rank(None), so this sorts below every value
+_EMPTY_KEY = (rank(None) - 1,)
+_NONE_KEY = sort_key(None)
+
+
+def _reader(path: str, *, ordering: bool = False) -> _Reader:
+    """A function giving the elements ``path`` reaches in a record (see the module docstring).
+
+    With ``ordering``, a list the path ends on gives its elements only, or ``_EMPTY``.
+    """
+    parts = path.split(".")
+    if len(parts) == 1:
+        name = parts[0]
+
+        def read_top(record: Record) -> list[Any]:
+            value = record.get(name, MISSING)
+            if isinstance(value, _ARRAY):
+                return _leaf_array(value, ordering)
+            return [value]
+
+        return read_top
+
+    def read(record: Record) -> list[Any]:
+        found: list[Any] = []
+        _walk(record, parts, 0, ordering, found)
+        return found
+
+    return read
+
+
+def _leaf_array(array: Sequence[Any], ordering: bool) -> list[Any]:
+    if ordering:
+        return list(array) if array else [_EMPTY]
+    return [*array, array]
+
+
+def _walk(value: Any, parts: list[str], index: int, ordering: bool, found: list[Any]) -> None:
+    while index < len(parts):
+        if not isinstance(value, dict) or parts[index] not in value:
+            found.append(MISSING)
+            return
+        value = value[parts[index]]
+        index += 1
+        if isinstance(value, _ARRAY):
+            _walk_array(value, parts, index, ordering, found)
+            return
+    found.append(value)
+
+
+def _walk_array(
+    array: Sequence[Any], parts: list[str], index: int, ordering: bool, found: list[Any]
+) -> None:
+    if index == len(parts):
+        found.extend(_leaf_array(array, ordering))
+        return
+    part = parts[index]
+    offset = int(part) if part.isdigit() else -1
+    for position, element in enumerate(array):
+        if isinstance(element, dict):
+            _walk(element, parts, index, ordering, found)
+        if position != offset:
+            continue
+        # a numeric part also picks the element at that position, which is not unwound
+        if index + 1 == len(parts):
+            found.append(element)
+        elif isinstance(element, dict):
+            _walk(element, parts, index + 1, ordering, found)
+        elif isinstance(element, _ARRAY):
+            _walk_array(element, parts, index + 1, ordering, found)
+
+
+def _plain_value(path: str) -> Callable[[Record], Any]:
+    """A function giving the one value ``path`` names through dicts only (else ``MISSING``)."""
+    parts = path.split(".")
+
+    def read(record: Record) -> Any:
+        value: Any = record
+        for part in parts:
+            if not isinstance(value, dict):
+                return MISSING
+            value = value.get(part, MISSING)
+        return value
+
+    return read
+
+
+def _order_key(field: str, descending: bool) -> Callable[[Record], tuple[Any, ...]]:
+    read = _reader(field, ordering=True)
+    pick = max if descending else min
+
+    def key(record: Record) -> tuple[Any, ...]:
+        keys = (_EMPTY_KEY if value is _EMPTY else sort_key(value) for value in read(record))
+        return pick(keys, default=_NONE_KEY)
+
+    return key
+
+
+# -- element tests ----------------------------------------------------------------------------
+
+
+def _is_nan(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isnan(value)
+    return isinstance(value, decimal.Decimal) and value.is_nan()
+
+
+def _one_of(values: Iterable[Any]) -> _Test:
+    """Equal to one of ``values``; ``None`` among them also matches ``MISSING``."""
+    keys: set[tuple[Any, ...]] = set()
+    for value in values:
+        # a value holding something no record can store equals nothing
+        with contextlib.suppress(TypeError):
+            keys.add(sort_key(value))
+    brackets = {key[0] for key in keys}
+    return lambda element: rank(element) in brackets and sort_key(element) in keys
+
+
+def _comparison(compare: Callable[[Any, Any], bool], bound: Any) -> _Test:
+    """Compares so with ``bound``, within its type bracket; NaN only equals NaN."""
+    bracket, key, nan = rank(bound), sort_key(bound), _is_nan(bound)
+    return lambda element: (
+        rank(element) == bracket and _is_nan(element) == nan and compare(sort_key(element), key)
+    )
+
+
+def _text(method: Callable[[str, str], bool], text: str) -> _Test:
+    return lambda element: isinstance(element, str) and method(element, text)
+
+
+def _regex(pattern: str, flags: int = 0) -> _Test:
+    search = re.compile(pattern, flags).search
+    return lambda element: isinstance(element, str) and search(element) is not None
+
+
+# -- lookups ----------------------------------------------------------------------------------
+
+
+def _some(read: _Reader, test: _Test) -> Predicate:
+    return lambda record: any(map(test, read(record)))
+
+
+def _all_of(predicates: list[Predicate]) -> Predicate:
+    if not predicates:
+        return _never  # MongoDB: $all with no values matches nothing
+    return lambda record: all(predicate(record) for predicate in predicates)
+
+
+def _negated(predicate: Predicate) -> Predicate:
+    return lambda record: not predicate(record)
+
+
+def _element_lookup(make_test: Callable[[Any], _Test]) -> Callable[[str, Any], Predicate]:
+    return lambda field, value: _some(_reader(field), make_test(value))
+
+
+def _between(field: str, bounds: tuple[Any, Any]) -> Predicate:
+    read = _reader(field)
+    low, high = bounds
+    return _all_of(
+        [_some(read, _comparison(operator.ge, low)), _some(read, _comparison(operator.le, high))]
+    )
+
+
+def _contains_all(field: str, values: list[Any]) -> Predicate:
+    read = _reader(field)
+    return _all_of([_some(read, _one_of([value])) for value in values])
+
+
+def _exists(field: str, wanted: bool) -> Predicate:
+    read = _reader(field)
+    return lambda record: any(value is not MISSING for value in read(record)) == wanted
+
+
+def _year(field: str, year: int) -> Predicate:
+    read = _reader(field)
+    tests = [_some(read, _comparison(operator.ge, datetime.datetime(year, 1, 1)))]
+    if year < datetime.MAXYEAR:
+        tests.append(_some(read, _comparison(operator.lt, datetime.datetime(year + 1, 1, 1))))
+    return _all_of(tests)
+
+
+def _date_part(part: str) -> Callable[[str, int], Predicate]:
+    # MongoDB's $month/$dayOfMonth under a $type "date" guard: a list is never a date
+    def build(field: str, wanted: int) -> Predicate:
+        read = _plain_value(field)
+
+        def test(record: Record) -> bool:
+            value = read(record)
+            if not isinstance(value, datetime.date):
+                return False
+            if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+                value = value.astimezone(datetime.UTC)
+            return bool(getattr(value, part) == wanted)
+
+        return test
+
+    return build
+
+
+_BUILDERS: dict[str, Callable[[str, Any], Predicate]] = {
+    "equals": _element_lookup(lambda value: _one_of([value])),
+    "ne": lambda field, value: _negated(_some(_reader(field), _one_of([value]))),
+    "gt": _element_lookup(lambda value: _comparison(operator.gt, value)),
+    "gte": _element_lookup(lambda value: _comparison(operator.ge, value)),
+    "lt": _element_lookup(lambda value: _comparison(operator.lt, value)),
+    "lte": _element_lookup(lambda value: _comparison(operator.le, value)),
+    "between": _between,
+    "in": _element_lookup(_one_of),
+    "nin": lambda field, values: _negated(_some(_reader(field), _one_of(values))),
+    "exists": _exists,
+    "startswith": _element_lookup(lambda text: _text(str.startswith, text)),
+    "endswith": _element_lookup(lambda text: _text(str.endswith, text)),
+    "contains": _element_lookup(lambda text: _text(operator.contains, text)),
+    "contains_any": _element_lookup(_one_of),
+    "contains_all": _contains_all,
+    "matches": _element_lookup(_regex),
+    "matches_caseless": _element_lookup(lambda pattern: _regex(pattern, re.IGNORECASE)),
+    "year": _year,
+    "month": _date_part("month"),
+    "day": _date_part("day"),
+}
+
+if _BUILDERS.keys() != LOOKUPS.keys():  # pragma: no cover - caught by any import in tests
+    raise RuntimeError(f"doqu._evaluate misses lookups {sorted(LOOKUPS.keys() - _BUILDERS)!r}")

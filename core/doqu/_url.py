@@ -1,0 +1,120 @@
+"""Connection URLs: ``scheme://[user[:password]@]location[/path][?option=value&...]``.
+
+doqu itself reads only the scheme, to pick the backend; the backend receives the URL exactly
+as the user wrote it (the MongoDB plugin hands it to pymongo untouched). :func:`parse_url`
+splits the common form for backends that want the parts, and :func:`mask_password` keeps
+passwords out of messages and logs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote
+
+from .errors import InvalidURLError
+
+__all__ = ["EXPECTED_FORM", "SCHEME", "URL", "mask_password", "parse_url"]
+
+#: a valid URL scheme (RFC 3986): a letter, then letters, digits, ``+``, ``-`` or ``.``.
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+#: the form every connection URL takes, as shown in error messages.
+EXPECTED_FORM = "scheme://[user[:password]@]host[:port][/path][?option=value&...]"
+_EXAMPLES = "'memory://' or 'mongodb://localhost:27017/app'"
+_MASK = "***"
+# query options whose values are secrets (e.g. MongoDB's tlsCertificateKeyFilePassword)
+_SECRET_OPTION = re.compile(r"((?:^|&)[^=&]*password[^=&]*=)[^&]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class URL:
+    """A connection URL split into its parts; ``str()`` and ``repr()`` mask the password.
+
+    ``location`` is everything between the userinfo and the path as written (``host``,
+    ``host:port``, or MongoDB's ``host1:27017,host2:27017``); ``path`` keeps its leading
+    ``/``. ``username`` and ``password`` are percent-decoded.
+    """
+
+    #: the URL exactly as given (contains the password, if any).
+    raw: str
+    #: the scheme, lower-cased.
+    scheme: str
+    username: str | None
+    password: str | None
+    location: str
+    path: str
+    query: str
+
+    def options(self) -> dict[str, str]:
+        """The query options (``?a=1&b=x``) as a dict of decoded strings.
+
+        Raises ``InvalidURLError`` when an option is given twice.
+        """
+        options: dict[str, str] = {}
+        for name, value in parse_qsl(self.query, keep_blank_values=True):
+            if name in options:
+                raise InvalidURLError(
+                    f"connection URL {str(self)!r} gives option {name!r} twice; give it once",
+                    url=str(self),
+                )
+            options[name] = value
+        return options
+
+    def __str__(self) -> str:
+        return mask_password(self.raw)
+
+    def __repr__(self) -> str:
+        return f"URL({str(self)!r})"
+
+
+def parse_url(url: object) -> URL:
+    """Split a connection URL into its parts; ``InvalidURLError`` unless it has a scheme."""
+    if not isinstance(url, str):
+        raise InvalidURLError(
+            f"a connection URL is a str like {_EXAMPLES}, got {type(url).__name__} "
+            f"{mask_password(repr(url))}",
+            url=mask_password(repr(url)),
+        )
+    scheme, separator, rest = url.partition("://")
+    problem = None
+    if not separator:
+        problem = "has no scheme"
+    elif not SCHEME.fullmatch(scheme):
+        problem = (
+            f"has an invalid scheme {scheme!r} (a scheme is a letter followed by letters, "
+            "digits, '+', '-' or '.')"
+        )
+    if problem:
+        shown = mask_password(url)
+        raise InvalidURLError(
+            f"connection URL {shown!r} {problem}; expected {EXPECTED_FORM}, e.g. {_EXAMPLES}",
+            url=shown,
+        )
+    # RFC 3986: the authority ends at the first '/', '?' or '#'; userinfo ends at its last '@'
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    tail = rest[len(authority) :]
+    userinfo, at, location = authority.rpartition("@")
+    username = password = None
+    if at:
+        user, colon, secret = userinfo.partition(":")
+        username = unquote(user)
+        password = unquote(secret) if colon else None
+    path, _, query = tail.split("#", 1)[0].partition("?")
+    return URL(url, scheme.lower(), username, password, location, path, query)
+
+
+def mask_password(url: str) -> str:
+    """``url`` with the password of its userinfo and of ``*password*`` options replaced by ``***``.
+
+    Works on text that is not a valid URL too, and errs on the side of hiding: everything
+    between the first ``:`` of the userinfo and the last ``@`` before the query is masked.
+    """
+    prefix, separator, rest = url.partition("://")
+    if not separator:
+        prefix, rest = "", url
+    head, question, query = rest.partition("?")
+    userinfo, at, hosts = head.rpartition("@")
+    if at and ":" in userinfo:
+        head = f"{userinfo.split(':', 1)[0]}:{_MASK}@{hosts}"
+    query = _SECRET_OPTION.sub(rf"\1{_MASK}", query)
+    return prefix + separator + head + question + query

@@ -1,0 +1,21 @@
+"""The ``doqu_contract`` pytest plugin (entry point ``pytest11``): it only registers markers.
+
+It loads in every pytest run of an environment where doqu is installed, so it imports nothing
+beyond the capability names and changes nothing for projects that do not use the suite.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .._capabilities import Capabilities
+from ._requirements import MARKER
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the contract suite's marker."""
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(*capabilities): a doqu contract test that runs only on backends declaring "
+        f"every named capability ({', '.join(Capabilities.names())})",
+    )

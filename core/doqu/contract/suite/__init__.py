@@ -1,0 +1,1 @@
+"""The contract tests, one class per feature; :mod:`doqu.contract` assembles them."""

@@ -1,0 +1,28 @@
+"""Small helpers the contract tests share: seeding records under chosen keys, reading keys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..._query import Query
+from ..._records import Record
+from ..._storage import Key, StorageAdapter
+
+__all__ = ["keys", "ordered", "seed"]
+
+
+def seed(storage: StorageAdapter, records: Mapping[str, Record]) -> None:
+    """Save each record under its key, through the adapter."""
+    for key, record in records.items():
+        storage.save(record, key)
+
+
+def keys(query: Query[Any]) -> set[Key]:
+    """The keys a query selects, as a set (for unordered queries)."""
+    return set(query.keys())
+
+
+def ordered(query: Query[Any]) -> list[Key]:
+    """The keys a query selects, in its order."""
+    return list(query.keys())

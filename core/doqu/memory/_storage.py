@@ -1,0 +1,387 @@
+"""The memory backend: records in a dict, queried with the reference evaluator.
+
+``memory://`` gives a fresh private store. ``memory://NAME`` (or ``memory:///NAME``) names a
+store shared by every ``connect()`` in the process with that name; it lives as long as the
+process and is never written anywhere. A store holds several collections, picked with
+``collection=`` (``?collection=`` in the URL, ``"default"`` if not given).
+
+Every stored record is a private deep copy that is never mutated in place: a write stores a
+fresh copy, and readers get copies of their own. So a query can evaluate a snapshot of the
+collection outside the lock while other threads write.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Self
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .._capabilities import Capabilities
+from .._conditions import MATCH_ALL, Condition
+from .._evaluate import matcher, run
+from .._indexes import Index
+from .._paths import path_values, set_path
+from .._records import Record
+from .._storage import Key, QuerySpec, StorageAdapter
+from .._values import sort_key
+from ..errors import BackendError, ConfigurationError, DuplicateKeyError, InvalidURLError
+
+__all__ = ["MemoryOracle", "MemoryStorage"]
+
+_SCHEME = "memory"
+_DEFAULT_COLLECTION = "default"
+_OPTIONS = ("collection",)
+_FORMS = "'memory://' (private), 'memory://NAME' or 'memory:///NAME' (shared by name)"
+
+
+def _copy(value: Any) -> Any:
+    # tuples become lists, as every other backend returns them
+    if isinstance(value, dict):
+        return {name: _copy(item) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy(item) for item in value]
+    return value
+
+
+class _UniqueIndex:
+    """Which record holds each value of a unique index, kept up to date on every write.
+
+    A record that has none of the index's fields is not indexed, so any number of records may
+    lack them; a missing field of a compound index counts as ``None``. A list contributes each
+    of its elements (an empty list itself), so two records sharing an element collide.
+    """
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.owners: dict[tuple[Any, ...], Key] = {}
+
+    def entries(self, record: Record) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+        """The record's index entries: the sort keys of each value combination -> the values."""
+        columns = []
+        for field in self.index.fields:
+            column: list[Any] = []
+            for value in path_values(record, field):
+                if isinstance(value, list) and value:
+                    column.extend(value)
+                else:
+                    column.append(value)
+            columns.append(column)
+        if not any(columns):
+            return {}
+        combos = itertools.product(*(column or [None] for column in columns))
+        return {tuple(sort_key(value) for value in combo): combo for combo in combos}
+
+    def add(self, key: Key, record: Record) -> None:
+        for entry in self.entries(record):
+            self.owners[entry] = key
+
+    def discard(self, key: Key, record: Record) -> None:
+        for entry in self.entries(record):
+            if self.owners.get(entry) == key:
+                del self.owners[entry]
+
+    def duplicate(self, key: Key, values: tuple[Any, ...], owner: Key) -> DuplicateKeyError:
+        index = self.index
+        shown = values[0] if len(values) == 1 else values
+        return DuplicateKeyError(
+            f"unique index {index.name!r} on {', '.join(index.fields)} already holds {shown!r} "
+            f"for record {owner!r}, so record {key!r} cannot have it too; store another value, "
+            f"or change or delete record {owner!r} first",
+            key=shown,
+            index=index.name,
+        )
+
+
+class _Collection:
+    """One collection's records and indexes, and the lock that guards them."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.records: dict[Key, Record] = {}
+        self.indexes: dict[str, Index] = {}
+        self.uniques: list[_UniqueIndex] = []
+
+    def check_unique(self, items: Sequence[tuple[Key, Record]]) -> None:
+        """Raise ``DuplicateKeyError`` if writing ``items`` would break a unique index."""
+        if not self.uniques:
+            return
+        rewritten = {key for key, _ in items}
+        for unique in self.uniques:
+            claimed: dict[tuple[Any, ...], Key] = {}
+            for key, record in items:
+                for entry, values in unique.entries(record).items():
+                    owner = claimed.get(entry)
+                    if owner is None and (held := unique.owners.get(entry)) not in rewritten:
+                        # a record rewritten here gives up its old entries
+                        owner = held
+                    if owner is not None and owner != key:
+                        raise unique.duplicate(key, values, owner)
+                    claimed[entry] = key
+
+    def write(self, items: Sequence[tuple[Key, Record]]) -> None:
+        """Store ``items`` (records already copied), keeping the unique indexes current."""
+        for key, _ in items:
+            self.unindex(key)
+        for key, record in items:
+            self.records[key] = record
+            for unique in self.uniques:
+                unique.add(key, record)
+
+    def unindex(self, key: Key) -> None:
+        old = self.records.get(key)
+        if old is not None:
+            for unique in self.uniques:
+                unique.discard(key, old)
+
+    def remove(self, key: Key) -> bool:
+        self.unindex(key)
+        return self.records.pop(key, None) is not None
+
+
+class _Store:
+    """A set of named collections: one per ``memory://NAME``, or a private one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._collections: dict[str, _Collection] = {}
+
+    def collection(self, name: str) -> _Collection:
+        with self._lock:
+            return self._collections.setdefault(name, _Collection())
+
+
+_named_stores: dict[str, _Store] = {}
+_named_stores_lock = threading.Lock()
+
+
+def _named_store(name: str) -> _Store:
+    with _named_stores_lock:
+        return _named_stores.setdefault(name, _Store())
+
+
+class MemoryStorage(StorageAdapter):
+    """A collection held in this process's memory: the reference backend.
+
+    ``MemoryStorage()`` is a fresh private store; ``MemoryStorage("NAME")`` shares the store
+    named ``NAME`` with every other storage of that name in the process.
+    """
+
+    backend = "memory"
+    capabilities = Capabilities(
+        regex=True,
+        date_parts=True,
+        atomic_get_or_create=True,
+        unique_indexes=True,
+        thread_safe=True,
+        integer_keys=True,
+        decimal_values=True,
+        date_values=True,
+        bytes_values=True,
+        uuid_values=True,
+        nan_values=True,
+        datetime_microseconds=True,
+    )
+
+    def __init__(self, name: str | None = None, *, collection: str = _DEFAULT_COLLECTION) -> None:
+        if not isinstance(collection, str) or not collection:
+            raise ConfigurationError(
+                f"collection must be a non-empty str, got {collection!r}; e.g. "
+                "connect('memory://app', collection='people')"
+            )
+        self.name = name
+        self.collection = collection
+        store = _Store() if name is None else _named_store(name)
+        self._data = store.collection(collection)
+
+    @classmethod
+    def from_url(cls, url: str, **options: Any) -> Self:
+        """Build a storage from ``memory://[NAME][?collection=NAME]`` and ``collection=``."""
+        unknown = sorted(set(options) - set(_OPTIONS))
+        if unknown:
+            raise ConfigurationError(
+                f"unknown option(s) {unknown!r} for the memory backend; accepted: "
+                f"{', '.join(_OPTIONS)}"
+            )
+        name, url_options = _parse_url(url)
+        collection = options.get("collection", url_options.get("collection", _DEFAULT_COLLECTION))
+        if "collection" in options and "collection" in url_options:
+            if options["collection"] != url_options["collection"]:
+                raise ConfigurationError(
+                    f"collection is given twice, as {url_options['collection']!r} in URL "
+                    f"{url!r} and as {options['collection']!r}; give it once"
+                )
+        return cls(name, collection=collection)
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _add(self, record: Record) -> Key:
+        return self._add_many([record])[0]
+
+    def _add_many(self, records: Sequence[Record]) -> list[Key]:
+        items = [(uuid.uuid4().hex, _copy(record)) for record in records]
+        self._write(items)
+        return [key for key, _ in items]
+
+    def _put(self, key: Key, record: Record) -> None:
+        self._write([(key, _copy(record))])
+
+    def _put_many(self, items: Sequence[tuple[Key, Record]]) -> None:
+        self._write([(key, _copy(record)) for key, record in items])
+
+    def _write(self, items: Sequence[tuple[Key, Record]]) -> None:
+        with self._data.lock:
+            self._data.check_unique(items)
+            self._data.write(items)
+
+    def _remove(self, key: Key) -> bool:
+        with self._data.lock:
+            return self._data.remove(key)
+
+    def _clear(self) -> None:
+        with self._data.lock:
+            self._data.records.clear()
+            for unique in self._data.uniques:
+                unique.owners.clear()
+
+    def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+        with self._data.lock:
+            items = []
+            for key, stored in run(spec, self._snapshot()):
+                record = _copy(stored)
+                for field, value in changes.items():
+                    set_path(record, field, _copy(value))
+                items.append((key, record))
+            self._data.check_unique(items)
+            self._data.write(items)
+            return len(items)
+
+    def _delete_where(self, spec: QuerySpec) -> int:
+        with self._data.lock:
+            keys = [key for key, _ in run(spec, self._snapshot())]
+            for key in keys:
+                self._data.remove(key)
+            return len(keys)
+
+    def _get_or_create(self, condition: Condition, record: Record) -> tuple[Key, Record, bool]:
+        test = matcher(condition)
+        with self._data.lock:
+            for key, stored in self._data.records.items():
+                if test(stored):
+                    return key, _copy(stored), False
+            return self._add(record), record, True
+
+    def _ensure_index(self, index: Index) -> None:
+        with self._data.lock:
+            existing = self._data.indexes.get(index.name)
+            if existing is not None:
+                if existing != index:
+                    raise BackendError(
+                        f"an index named {index.name!r} already exists as {existing!r}, which "
+                        f"differs from {index!r}; give the new index another name",
+                        code="index_conflict",
+                    )
+                return
+            if index.unique:
+                unique = _UniqueIndex(index)
+                for key, record in self._data.records.items():
+                    for entry, values in unique.entries(record).items():
+                        owner = unique.owners.setdefault(entry, key)
+                        if owner != key:
+                            error = unique.duplicate(key, values, owner)
+                            error.add_note(f"unique index {index.name!r} was not created")
+                            raise error
+                self._data.uniques.append(unique)
+            self._data.indexes[index.name] = index
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def _snapshot(self) -> list[tuple[Key, Record]]:
+        # stored records are never mutated, so the pairs stay valid after the lock is released
+        with self._data.lock:
+            return list(self._data.records.items())
+
+    def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+        with self._data.lock:
+            records = self._data.records
+            found = [(key, records[key]) for key in dict.fromkeys(keys) if key in records]
+        return ((key, _copy(record)) for key, record in found)
+
+    def _query(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
+        return ((key, _copy(record)) for key, record in run(spec, self._snapshot()))
+
+    def _count(self, spec: QuerySpec) -> int:
+        if spec.condition == MATCH_ALL:
+            total = len(self._data.records)
+        else:
+            test = matcher(spec.condition)
+            total = sum(1 for _, record in self._snapshot() if test(record))
+        total = max(0, total - spec.offset)
+        return total if spec.limit is None else min(total, spec.limit)
+
+    def _keys(self) -> Iterator[Key]:
+        with self._data.lock:
+            return iter(list(self._data.records))
+
+    def __repr__(self) -> str:
+        where = "private" if self.name is None else f"memory://{self.name}"
+        return f"<MemoryStorage {where} collection {self.collection!r}>"
+
+
+def _parse_url(url: str) -> tuple[str | None, dict[str, str]]:
+    """The store name (``None``: private) and the query options of a ``memory://`` URL."""
+
+    def invalid(problem: str) -> InvalidURLError:
+        return InvalidURLError(
+            f"memory URL {url!r} {problem}; use {_FORMS}, optionally with ?collection=NAME",
+            url=url,
+        )
+
+    if not isinstance(url, str) or not url.lower().startswith(f"{_SCHEME}://"):
+        raise invalid("does not start with 'memory://'")
+    parts = urlsplit(url)
+    if parts.fragment:
+        raise invalid(f"has a fragment {parts.fragment!r}")
+    if "@" in parts.netloc or ":" in parts.netloc:
+        raise invalid(f"has a user, password or port in {parts.netloc!r}, which memory ignores")
+    if parts.netloc and parts.path not in ("", "/"):
+        raise invalid(f"has a path {parts.path!r} after the store name {parts.netloc!r}")
+    name = parts.netloc or parts.path[1:]
+    if "/" in name:
+        raise invalid(f"has a store name {name!r} containing '/'")
+    options: dict[str, str] = {}
+    for option, value in parse_qsl(parts.query, keep_blank_values=True):
+        if option not in _OPTIONS:
+            raise invalid(f"has unknown option {option!r} (accepted: {', '.join(_OPTIONS)})")
+        if option in options:
+            raise invalid(f"gives option {option!r} twice")
+        options[option] = value
+    return (unquote(name) or None), options
+
+
+class MemoryOracle:
+    """Raw access to a memory storage's records, bypassing the adapter (the contract suite's
+    back door): no checks, no unique indexes enforced, copies in and out."""
+
+    def __init__(self, storage: StorageAdapter) -> None:
+        if not isinstance(storage, MemoryStorage):
+            raise TypeError(f"MemoryOracle reads MemoryStorage only, got {storage!r}")
+        self._data = storage._data
+
+    def get(self, key: Key) -> Record | None:
+        """A copy of the record stored under ``key``, or ``None``."""
+        with self._data.lock:
+            record = self._data.records.get(key)
+        return None if record is None else _copy(record)
+
+    def put(self, key: Key, record: Record) -> None:
+        """Store a copy of ``record`` under ``key``, replacing any record there."""
+        with self._data.lock:
+            self._data.write([(key, _copy(record))])
+
+    def keys(self) -> Iterable[Key]:
+        """Every stored key."""
+        with self._data.lock:
+            return list(self._data.records)
