@@ -19,10 +19,14 @@ from doqu import Document, Field, Index, Q
 DATA = Path(__file__).parent / "data" / "elements.csv"
 
 
+def known_element(number: int) -> bool:
+    return 1 <= number <= 118
+
+
 class Element(Document):
     """One chemical element, as listed in ``data/elements.csv``."""
 
-    number = Field(int, required=True, validators=[lambda n: 1 <= n <= 118])
+    number = Field(int, required=True, validators=[known_element])
     symbol = Field(str, required=True)
     name = Field(str, required=True)
     mass = Field(float)

@@ -12,7 +12,22 @@ Connect by URL, query lazily, swap backends by changing the URL::
 from . import errors
 from ._capabilities import Capabilities, KnownGap
 from ._conditions import And, Condition, Lookup, Not, Or, Q
+from ._connect import connect
 from ._conversion import Convertible
+from ._copy import copy
+from ._discovery import (
+    BackendInfo,
+    PluginFailure,
+    PluginWarning,
+    backends,
+    plugin_failures,
+    refresh_backends,
+    register_plugin,
+    unregister_plugin,
+)
+from ._documents import Document
+from ._fields import Field
+from ._hookspecs import BackendSpec, TestTarget, hookimpl
 from ._indexes import Index
 from ._query import Query
 from ._storage import QuerySpec, StorageAdapter
@@ -21,18 +36,33 @@ __version__ = "0.1.0"
 
 __all__ = [
     "And",
+    "BackendInfo",
+    "backends",
+    "BackendSpec",
     "Capabilities",
     "Condition",
+    "connect",
     "Convertible",
+    "copy",
+    "Document",
+    "errors",
+    "Field",
+    "hookimpl",
     "Index",
     "KnownGap",
     "Lookup",
     "Not",
     "Or",
+    "plugin_failures",
+    "PluginFailure",
+    "PluginWarning",
     "Q",
     "Query",
     "QuerySpec",
+    "refresh_backends",
+    "register_plugin",
     "StorageAdapter",
+    "TestTarget",
+    "unregister_plugin",
     "__version__",
-    "errors",
 ]

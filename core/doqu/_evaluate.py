@@ -202,13 +202,28 @@ def _order_key(field: str, descending: bool) -> Callable[[Record], tuple[Any, ..
     pick = max if descending else min
 
     def key(record: Record) -> tuple[Any, ...]:
-        keys = (_EMPTY_KEY if value is _EMPTY else sort_key(value) for value in read(record))
+        values = read(record)
+        if len(values) == 1:
+            return _EMPTY_KEY if values[0] is _EMPTY else sort_key(values[0])
+        keys = (_EMPTY_KEY if value is _EMPTY else sort_key(value) for value in values)
         return pick(keys, default=_NONE_KEY)
 
     return key
 
 
 # -- element tests ----------------------------------------------------------------------------
+
+
+_brackets: dict[type, int] = {}
+
+
+def _bracket(value: Any) -> int:
+    """``rank(value)``, memoised by type (a rank depends on the type alone)."""
+    kind = type(value)
+    bracket = _brackets.get(kind)
+    if bracket is None:
+        bracket = _brackets[kind] = rank(value)
+    return bracket
 
 
 def _is_nan(value: Any) -> bool:
@@ -225,14 +240,14 @@ def _one_of(values: Iterable[Any]) -> _Test:
         with contextlib.suppress(TypeError):
             keys.add(sort_key(value))
     brackets = {key[0] for key in keys}
-    return lambda element: rank(element) in brackets and sort_key(element) in keys
+    return lambda element: _bracket(element) in brackets and sort_key(element) in keys
 
 
 def _comparison(compare: Callable[[Any, Any], bool], bound: Any) -> _Test:
     """Compares so with ``bound``, within its type bracket; NaN only equals NaN."""
     bracket, key, nan = rank(bound), sort_key(bound), _is_nan(bound)
     return lambda element: (
-        rank(element) == bracket and _is_nan(element) == nan and compare(sort_key(element), key)
+        _bracket(element) == bracket and _is_nan(element) == nan and compare(sort_key(element), key)
     )
 
 

@@ -25,7 +25,7 @@ from .errors import ValidationError
 if TYPE_CHECKING:
     from ._documents import Document
 
-__all__ = ["Field", "Invalid", "Kind", "Rule", "short_repr"]
+__all__ = ["Field", "RuleError", "Kind", "Rule", "short_repr"]
 
 T = TypeVar("T")
 
@@ -43,7 +43,7 @@ def _describe(value: Any) -> str:
     return "None" if value is None else f"{type(value).__name__} {short_repr(value)}"
 
 
-class Invalid(Exception):
+class RuleError(Exception):
     """A value broke a rule. Raised inside a check; the caller turns it into a message.
 
     Each enclosing level adds its path part on the way out (innermost first), so paths are only
@@ -76,7 +76,7 @@ class Rule(Protocol):
     """Something a value can be checked against, and that dotted paths can step into."""
 
     def check(self, value: Any, fill: bool) -> None:
-        """Raise :class:`Invalid` unless ``value`` is acceptable.
+        """Raise :class:`RuleError` unless ``value`` is acceptable.
 
         With ``fill``, nested documents get their missing defaults written into their records.
         """
@@ -86,7 +86,10 @@ class Rule(Protocol):
 
 
 class Kind:
-    """How values of one declared type are checked, read (``wrap``) and stepped into."""
+    """How values of one declared type are checked, read (``wrap``) and stepped into.
+
+    This base class is the kind of untyped fields: it accepts any value.
+    """
 
     __slots__ = ("name", "wraps")
 
@@ -97,7 +100,7 @@ class Kind:
         self.wraps = wraps
 
     def check(self, value: Any, fill: bool) -> None:
-        """Raise :class:`Invalid` unless ``value`` has this type."""
+        """Raise :class:`RuleError` unless ``value`` has this type."""
 
     def wrap(self, value: Any) -> Any:
         """The value a field of this type reads as (views over nested documents)."""
@@ -107,9 +110,9 @@ class Kind:
         """The rule for path part ``part`` inside values of this type."""
         return None
 
-    def mismatch(self, value: Any) -> Invalid:
+    def mismatch(self, value: Any) -> RuleError:
         """The error for a value that is not of this type."""
-        return Invalid("type", f"expected {self.name}, got {_describe(value)}", value)
+        return RuleError("type", f"expected {self.name}, got {_describe(value)}", value)
 
 
 class _Scalar(Kind):
@@ -138,13 +141,12 @@ class _List(Kind):
         if not isinstance(value, list):
             raise self.mismatch(value)
         check = self.item.check
-        index = 0
-        try:
-            for index, item in enumerate(value):  # noqa: B007 - the index names the failure
+        for index, item in enumerate(value):
+            try:
                 check(item, fill)
-        except Invalid as invalid:
-            invalid.at(f"[{index}]")
-            raise
+            except RuleError as invalid:
+                invalid.at(f"[{index}]")
+                raise
 
     def wrap(self, value: Any) -> Any:
         if not isinstance(value, list):
@@ -169,10 +171,10 @@ class _Dict(Kind):
         check = self.item.check
         for name, item in value.items():
             if not isinstance(name, str):
-                raise Invalid("type", f"expected str keys, got key {_describe(name)}", value)
+                raise RuleError("type", f"expected str keys, got key {_describe(name)}", value)
             try:
                 check(item, fill)
-            except Invalid as invalid:
+            except RuleError as invalid:
                 invalid.at(f".{name}")
                 raise
 
@@ -194,8 +196,14 @@ class _Optional(Kind):
         self.item = item
 
     def check(self, value: Any, fill: bool) -> None:
-        if value is not None:
+        if value is None:
+            return
+        try:
             self.item.check(value, fill)
+        except RuleError as invalid:
+            if invalid.rule == "type" and not invalid.parts:  # the value itself, not inside it
+                raise self.mismatch(value) from None
+            raise
 
     def wrap(self, value: Any) -> Any:
         return None if value is None else self.item.wrap(value)
@@ -344,11 +352,11 @@ class Field(Generic[T]):
         return default() if callable(default) else copy.deepcopy(default)
 
     def check(self, value: Any, fill: bool) -> None:
-        """Raise :class:`Invalid` unless ``value`` (``MISSING`` when absent) meets the rules."""
+        """Raise :class:`RuleError` unless ``value`` (``MISSING`` when absent) meets the rules."""
         if value is None or value is MISSING:
             if self.required:
                 state = "missing" if value is MISSING else "None"
-                raise Invalid(
+                raise RuleError(
                     "required", f"required field is {state} (expected {self.kind.name})", value
                 )
             return
@@ -360,7 +368,7 @@ class Field(Generic[T]):
                 allowed = False
             if not allowed:
                 choices = ", ".join(short_repr(choice) for choice in self.choices)
-                raise Invalid(
+                raise RuleError(
                     "choices", f"{short_repr(value)} is not one of the choices {choices}", value
                 )
         if self.validators:
@@ -373,11 +381,13 @@ class Field(Generic[T]):
             try:
                 accepted = validator(shown)
             except ValueError as error:
-                raise Invalid(
+                raise RuleError(
                     "validator", f"validator {name} rejected {short_repr(value)}: {error}", value
                 ) from error
             if accepted is False:
-                raise Invalid("validator", f"validator {name} rejected {short_repr(value)}", value)
+                raise RuleError(
+                    "validator", f"validator {name} rejected {short_repr(value)}", value
+                )
 
     def child(self, part: str) -> Rule | None:
         """The rule for path part ``part`` inside this field's values (for dotted updates)."""

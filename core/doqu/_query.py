@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from ._conditions import And, Condition, Not, Or, Q
-from ._conversion import codec_for
+from ._conversion import Convertible, codec_for
 from ._records import check_field_name
 from .errors import QueryError
 
@@ -197,6 +197,7 @@ class Query(Generic[T]):
         Dotted names (``**{"address.city": "Oslo"}``) set nested fields. Returns how many
         documents were updated.
         """
+        changes = {name: _plain(value) for name, value in changes.items()}
         self.storage.check_changes(changes)
         codec_for(self.doc_class).check_changes(changes)
         self._refuse_window("update()")
@@ -213,3 +214,8 @@ class Query(Generic[T]):
             f" order {spec.order!r} window [{spec.offset}:"
             f"{'' if spec.limit is None else spec.offset + spec.limit}]>"
         )
+
+
+def _plain(value: Any) -> Any:
+    """A document given as an ``update()`` value is stored as its record."""
+    return value.to_record() if isinstance(value, Convertible) else value

@@ -49,7 +49,8 @@ def check_field_name(name: object, *, dotted: bool = False, where: str = "field 
 
     Valid: a non-empty ``str`` without NUL that does not start with ``$``. With ``dotted``,
     ``name`` is a path and each dot-separated part must be valid; without it, dots are refused
-    because they would be read as a path later.
+    because they would be read as a path later. A path may not start at ``_id``: records never
+    hold it, and a backend storing the key there must not let queries reach the key by name.
     """
     if not isinstance(name, str):
         raise InvalidFieldNameError(
@@ -76,6 +77,12 @@ def check_field_name(name: object, *, dotted: bool = False, where: str = "field 
                 "records; rename the field or nest a record",
                 field=name,
             )
+    if dotted and parts[0] == KEY_FIELD:
+        raise InvalidFieldNameError(
+            f"{where} {name!r} starts at {KEY_FIELD!r}, which is reserved for the primary key and "
+            "is never a field; read keys with get(), get_many() or a query's keys()",
+            field=name,
+        )
     return name
 
 

@@ -7,7 +7,8 @@ same on every backend::
 
 Numbers (``int``, ``float``, ``Decimal``) compare by value across types, NaN below every other
 number; ``bool`` is its own type and never equals ``0``/``1``; ``date`` compares as midnight
-``datetime``; ``str`` by code point; dicts field by field, lists element by element.
+``datetime``; ``str`` by code point; dicts pair by pair (type bracket, name, value), lists
+element by element.
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ def sort_key(value: Any) -> tuple[Any, ...]:
         raw, subtype = (value.bytes, 4) if isinstance(value, uuid.UUID) else (value, 0)
         return (kind, len(raw), subtype, raw)
     if kind == _OBJECT:
-        return (kind, tuple((name, sort_key(item)) for name, item in value.items()))
+        # MongoDB compares objects pair by pair: the value's type bracket, then the name,
+        # then the value
+        return (kind, tuple((rank(item), name, sort_key(item)) for name, item in value.items()))
     if kind == _ARRAY:
         return (kind, tuple(sort_key(item) for item in value))
     if kind == _NULL:

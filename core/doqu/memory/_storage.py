@@ -12,12 +12,14 @@ collection outside the lock while other threads write.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import itertools
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Self
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote
 
 from .._capabilities import Capabilities
 from .._conditions import MATCH_ALL, Condition
@@ -26,6 +28,7 @@ from .._indexes import Index
 from .._paths import path_values, set_path
 from .._records import Record
 from .._storage import Key, QuerySpec, StorageAdapter
+from .._url import parse_url
 from .._values import sort_key
 from ..errors import BackendError, ConfigurationError, DuplicateKeyError, InvalidURLError
 
@@ -37,12 +40,26 @@ _OPTIONS = ("collection",)
 _FORMS = "'memory://' (private), 'memory://NAME' or 'memory:///NAME' (shared by name)"
 
 
+# stored values that need no copy (the storable scalars; every other value is a container)
+_IMMUTABLE = frozenset(
+    {str, int, float, bool, type(None), datetime.datetime, datetime.date}
+    | {decimal.Decimal, bytes, uuid.UUID}
+)
+
+
 def _copy(value: Any) -> Any:
-    # tuples become lists, as every other backend returns them
-    if isinstance(value, dict):
-        return {name: _copy(item) for name, item in value.items()}
+    """``value`` with every container copied: mappings as dicts, lists and tuples as lists.
+
+    Tuples become lists, as every other backend returns them.
+    """
+    if type(value) in _IMMUTABLE:
+        return value
+    if isinstance(value, Mapping):
+        return {
+            name: item if type(item) in _IMMUTABLE else _copy(item) for name, item in value.items()
+        }
     if isinstance(value, list | tuple):
-        return [_copy(item) for item in value]
+        return [item if type(item) in _IMMUTABLE else _copy(item) for item in value]
     return value
 
 
@@ -83,16 +100,24 @@ class _UniqueIndex:
             if self.owners.get(entry) == key:
                 del self.owners[entry]
 
-    def duplicate(self, key: Key, values: tuple[Any, ...], owner: Key) -> DuplicateKeyError:
+    def duplicate(
+        self, values: tuple[Any, ...], owner: Key, *, other: Key | None = None
+    ) -> DuplicateKeyError:
+        """The error for writing ``values`` held by record ``owner`` (``other``: at creation)."""
         index = self.index
         shown = values[0] if len(values) == 1 else values
-        return DuplicateKeyError(
-            f"unique index {index.name!r} on {', '.join(index.fields)} already holds {shown!r} "
-            f"for record {owner!r}, so record {key!r} cannot have it too; store another value, "
-            f"or change or delete record {owner!r} first",
-            key=shown,
-            index=index.name,
-        )
+        where = f"unique index {index.name!r} on {', '.join(index.fields)}"
+        if other is None:
+            message = (
+                f"{where} already holds {shown!r} (record {owner!r}); store another value, or "
+                f"change or delete record {owner!r} first"
+            )
+        else:
+            message = (
+                f"{where} was not created: records {owner!r} and {other!r} both hold "
+                f"{shown!r}; change or delete one of them, then create the index again"
+            )
+        return DuplicateKeyError(message, key=shown, index=index.name)
 
 
 class _Collection:
@@ -118,7 +143,7 @@ class _Collection:
                         # a record rewritten here gives up its old entries
                         owner = held
                     if owner is not None and owner != key:
-                        raise unique.duplicate(key, values, owner)
+                        raise unique.duplicate(values, owner)
                     claimed[entry] = key
 
     def write(self, items: Sequence[tuple[Key, Record]]) -> None:
@@ -139,6 +164,12 @@ class _Collection:
     def remove(self, key: Key) -> bool:
         self.unindex(key)
         return self.records.pop(key, None) is not None
+
+    def clear(self) -> None:
+        """Delete every record; the indexes stay."""
+        self.records.clear()
+        for unique in self.uniques:
+            unique.owners.clear()
 
 
 class _Store:
@@ -186,6 +217,11 @@ class MemoryStorage(StorageAdapter):
     )
 
     def __init__(self, name: str | None = None, *, collection: str = _DEFAULT_COLLECTION) -> None:
+        if name is not None and (not isinstance(name, str) or not name):
+            raise ConfigurationError(
+                f"a memory store name must be a non-empty str or None (a private store), got "
+                f"{name!r}"
+            )
         if not isinstance(collection, str) or not collection:
             raise ConfigurationError(
                 f"collection must be a non-empty str, got {collection!r}; e.g. "
@@ -206,14 +242,13 @@ class MemoryStorage(StorageAdapter):
                 f"{', '.join(_OPTIONS)}"
             )
         name, url_options = _parse_url(url)
-        collection = options.get("collection", url_options.get("collection", _DEFAULT_COLLECTION))
-        if "collection" in options and "collection" in url_options:
-            if options["collection"] != url_options["collection"]:
-                raise ConfigurationError(
-                    f"collection is given twice, as {url_options['collection']!r} in URL "
-                    f"{url!r} and as {options['collection']!r}; give it once"
-                )
-        return cls(name, collection=collection)
+        given = options.get("collection", url_options.get("collection", _DEFAULT_COLLECTION))
+        if given != url_options.get("collection", given):
+            raise ConfigurationError(
+                f"collection is given twice, as {url_options['collection']!r} in URL "
+                f"{url!r} and as {given!r}; give it once"
+            )
+        return cls(name, collection=given)
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -242,9 +277,7 @@ class MemoryStorage(StorageAdapter):
 
     def _clear(self) -> None:
         with self._data.lock:
-            self._data.records.clear()
-            for unique in self._data.uniques:
-                unique.owners.clear()
+            self._data.clear()
 
     def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
         with self._data.lock:
@@ -290,9 +323,7 @@ class MemoryStorage(StorageAdapter):
                     for entry, values in unique.entries(record).items():
                         owner = unique.owners.setdefault(entry, key)
                         if owner != key:
-                            error = unique.duplicate(key, values, owner)
-                            error.add_note(f"unique index {index.name!r} was not created")
-                            raise error
+                            raise unique.duplicate(values, owner, other=key)
                 self._data.uniques.append(unique)
             self._data.indexes[index.name] = index
 
@@ -332,38 +363,36 @@ class MemoryStorage(StorageAdapter):
 
 def _parse_url(url: str) -> tuple[str | None, dict[str, str]]:
     """The store name (``None``: private) and the query options of a ``memory://`` URL."""
+    parsed = parse_url(url)
 
     def invalid(problem: str) -> InvalidURLError:
         return InvalidURLError(
-            f"memory URL {url!r} {problem}; use {_FORMS}, optionally with ?collection=NAME",
-            url=url,
+            f"memory URL {str(parsed)!r} {problem}; use {_FORMS}, optionally with ?collection=NAME",
+            url=str(parsed),
         )
 
-    if not isinstance(url, str) or not url.lower().startswith(f"{_SCHEME}://"):
-        raise invalid("does not start with 'memory://'")
-    parts = urlsplit(url)
-    if parts.fragment:
-        raise invalid(f"has a fragment {parts.fragment!r}")
-    if "@" in parts.netloc or ":" in parts.netloc:
-        raise invalid(f"has a user, password or port in {parts.netloc!r}, which memory ignores")
-    if parts.netloc and parts.path not in ("", "/"):
-        raise invalid(f"has a path {parts.path!r} after the store name {parts.netloc!r}")
-    name = parts.netloc or parts.path[1:]
+    if parsed.scheme != _SCHEME:
+        raise invalid(f"has scheme {parsed.scheme!r}, not {_SCHEME!r}")
+    if parsed.username is not None or ":" in parsed.location:
+        raise invalid("has a user, password or port, which a memory store does not take")
+    if parsed.location and parsed.path not in ("", "/"):
+        raise invalid(f"has a path {parsed.path!r} after the store name {parsed.location!r}")
+    name = unquote(parsed.location or parsed.path[1:])
     if "/" in name:
         raise invalid(f"has a store name {name!r} containing '/'")
-    options: dict[str, str] = {}
-    for option, value in parse_qsl(parts.query, keep_blank_values=True):
-        if option not in _OPTIONS:
-            raise invalid(f"has unknown option {option!r} (accepted: {', '.join(_OPTIONS)})")
-        if option in options:
-            raise invalid(f"gives option {option!r} twice")
-        options[option] = value
-    return (unquote(name) or None), options
+    options = parsed.options()
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise invalid(f"has unknown option(s) {unknown!r} (accepted: {', '.join(_OPTIONS)})")
+    return name or None, options
 
 
 class MemoryOracle:
-    """Raw access to a memory storage's records, bypassing the adapter (the contract suite's
-    back door): no checks, no unique indexes enforced, copies in and out."""
+    """Raw access to a memory storage's records that bypasses the adapter.
+
+    The contract suite's back door: nothing is checked and unique indexes are not enforced;
+    records are copied in and out.
+    """
 
     def __init__(self, storage: StorageAdapter) -> None:
         if not isinstance(storage, MemoryStorage):

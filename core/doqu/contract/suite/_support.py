@@ -8,8 +8,10 @@ from typing import Any
 from ..._query import Query
 from ..._records import Record
 from ..._storage import Key, StorageAdapter
+from ..._values import sort_key
+from .._fixtures import Oracle
 
-__all__ = ["keys", "ordered", "seed"]
+__all__ = ["keys", "ordered", "seed", "stored"]
 
 
 def seed(storage: StorageAdapter, records: Mapping[str, Record]) -> None:
@@ -26,3 +28,8 @@ def keys(query: Query[Any]) -> set[Key]:
 def ordered(query: Query[Any]) -> list[Key]:
     """The keys a query selects, in its order."""
     return list(query.keys())
+
+
+def stored(raw: Oracle) -> list[Record | None]:
+    """Every record behind the back door, in doqu's value order (for unkeyed comparisons)."""
+    return sorted((raw.get(key) for key in raw.keys()), key=sort_key)

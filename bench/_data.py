@@ -1,0 +1,47 @@
+"""The benchmark's data: eight-field people, the same for every contender.
+
+Rows are derived from their index alone, so every run, contender and subprocess builds the
+same data without sharing state, and each workload can compute its expected result.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["CITIES", "key_of", "people", "person"]
+
+CITIES = tuple(f"City {letter}" for letter in "ABCDEFGHIJKLMNOPQRST")
+_TAGS = ("red", "green", "blue", "amber", "violet", "teal")
+_EPOCH = datetime.datetime(2020, 1, 1)
+
+
+def key_of(index: int) -> str:
+    """The primary key of the stored person ``index``."""
+    return f"p{index:08d}"
+
+
+def person(index: int) -> dict[str, Any]:
+    """Person ``index``: name, email, age, score, active, created, tags and address.
+
+    Every other person is active, so a filter on ``active`` selects exactly half.
+    """
+    start = index % len(_TAGS)
+    return {
+        "name": f"Person {index}",
+        "email": f"person{index}@example.org",
+        "age": 18 + (index * 7) % 73,
+        "score": (index * 37) % 1000 / 10,
+        "active": index % 2 == 0,
+        "created": _EPOCH + datetime.timedelta(minutes=index),
+        "tags": list(_TAGS[start : start + 1 + index % 3]),
+        "address": {"city": CITIES[index % len(CITIES)], "zip": f"{index % 100_000:05d}"},
+    }
+
+
+def people(indices: Iterable[int], *, keyed: bool = False) -> list[dict[str, Any]]:
+    """Fresh rows for ``indices``; ``keyed`` adds each one's ``_id`` (for loading by pymongo)."""
+    if keyed:
+        return [{"_id": key_of(index), **person(index)} for index in indices]
+    return [person(index) for index in indices]

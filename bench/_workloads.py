@@ -1,0 +1,166 @@
+"""The workloads: what is measured, on which data, and what a correct run returns.
+
+Each workload names the :class:`~bench._contenders.Contender` method that does it, the rows
+stored in its collection before a run, the inputs a run gets, and the result every contender
+must return. ``n`` is the number of documents a run handles, except for ``count`` and
+``distinct``, where it is the number of calls.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ._data import key_of, people, person
+
+__all__ = ["WORKLOAD_NAMES", "Workload", "workloads"]
+
+WORKLOAD_NAMES = (
+    "bulk_insert",
+    "save_one_by_one",
+    "get_by_key",
+    "get_many",
+    "query",
+    "count",
+    "distinct",
+    "update",
+    "stream",
+)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One job every contender does, the same way, on the same data."""
+
+    name: str
+    #: ``read`` workloads leave the data as they found it; ``write`` ones change it
+    kind: Literal["read", "write"]
+    n: int
+    #: how many people the collection holds before a run (keys ``key_of(0..stored-1)``)
+    stored: int
+    #: the inputs of one run, built fresh for each (not timed)
+    inputs: Callable[[], tuple[Any, ...]]
+    #: what a correct run returns
+    expected: Any
+    #: after a run, the server must hold ``written[1]`` documents matching ``written[0]``
+    written: tuple[dict[str, Any], int] | None = None
+    #: run in a fresh process, to measure the growth of its peak memory
+    isolated: bool = False
+    description: str = field(default="", compare=False)
+
+    @property
+    def reloads(self) -> bool:
+        """Whether the collection is stored afresh before every run."""
+        return self.kind == "write"
+
+
+def _ages(indices: Iterable[int]) -> int:
+    return sum(person(index)["age"] for index in indices)
+
+
+def _sample(population: int, n: int) -> list[int]:
+    return random.Random(population * 31 + n).sample(range(population), min(n, population))
+
+
+def workloads(scale: float = 1.0) -> list[Workload]:
+    """Every workload, its default sizes multiplied by ``scale``."""
+
+    def size(default: int, least: int = 1) -> int:
+        return max(least, round(default * scale))
+
+    inserted, saved, got, queried = size(10_000), size(1_000), size(1_000), size(10_000)
+    calls, updated, streamed = size(100), size(5_000), size(200_000)
+    lookup_pool, filter_pool = size(10_000, 2 * got), size(10_000, 2)
+    key_indices = _sample(lookup_pool, got)
+    keys = [key_of(index) for index in key_indices]
+    cities = sorted({person(index)["address"]["city"] for index in range(0, filter_pool, 2)})
+    return [
+        Workload(
+            name="bulk_insert",
+            kind="write",
+            n=inserted,
+            stored=0,
+            inputs=lambda: (people(range(inserted)),),
+            expected=inserted,
+            written=({}, inserted),
+            description=f"insert {inserted} new documents in bulk",
+        ),
+        Workload(
+            name="save_one_by_one",
+            kind="write",
+            n=saved,
+            stored=0,
+            inputs=lambda: (people(range(saved)),),
+            expected=saved,
+            written=({}, saved),
+            description=f"save {saved} new documents one at a time",
+        ),
+        Workload(
+            name="get_by_key",
+            kind="read",
+            n=got,
+            stored=lookup_pool,
+            inputs=lambda: (keys,),
+            expected=_ages(key_indices),
+            description=f"get {got} documents by key, one call each",
+        ),
+        Workload(
+            name="get_many",
+            kind="read",
+            n=got,
+            stored=lookup_pool,
+            inputs=lambda: (keys,),
+            expected=_ages(key_indices),
+            description=f"get {got} documents by key in one call",
+        ),
+        Workload(
+            name="query",
+            kind="read",
+            n=queried,
+            stored=2 * queried,
+            inputs=tuple,
+            expected=_ages(range(0, 2 * queried, 2)),
+            description=f"iterate a filtered query returning {queried} documents",
+        ),
+        Workload(
+            name="count",
+            kind="read",
+            n=calls,
+            stored=filter_pool,
+            inputs=lambda: (calls,),
+            expected=sum(1 for index in range(filter_pool) if person(index)["age"] >= 40),
+            description=f"count with a filter over {filter_pool} documents, {calls} calls",
+        ),
+        Workload(
+            name="distinct",
+            kind="read",
+            n=calls,
+            stored=filter_pool,
+            inputs=lambda: (calls,),
+            expected=cities,
+            description=f"distinct values with a filter over {filter_pool} documents, "
+            f"{calls} calls",
+        ),
+        Workload(
+            name="update",
+            kind="write",
+            n=updated,
+            stored=2 * updated,
+            inputs=tuple,
+            expected=updated,
+            written=({"active": True, "score": -1.0}, updated),
+            description=f"update a filtered set of {updated} documents",
+        ),
+        Workload(
+            name="stream",
+            kind="read",
+            n=streamed,
+            stored=streamed,
+            inputs=tuple,
+            expected=_ages(range(streamed)),
+            isolated=True,
+            description=f"stream {streamed} documents through a query, in a fresh process",
+        ),
+    ]

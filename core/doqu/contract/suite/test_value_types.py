@@ -1,0 +1,167 @@
+"""Round trips of every value type: what is saved comes back equal and of the same type.
+
+The base types every backend stores are tested unconditionally; the others only where the
+backend declares them.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from ..._storage import StorageAdapter
+from .._fixtures import Oracle, StorageFixtures
+from .._requirements import requires
+from ._support import keys
+
+__all__ = ["ValueTypeContract"]
+
+BASE_VALUES = {
+    "none": None,
+    "true": True,
+    "false": False,
+    "zero": 0,
+    "int": 42,
+    "negative-int": -7,
+    "int64-max": 2**63 - 1,
+    "int64-min": -(2**63),
+    "float": 1.5,
+    "integral-float": 2.0,
+    "negative-float": -0.25,
+    "huge-float": 1.7976931348623157e308,
+    "tiny-float": 5e-324,
+    "empty-str": "",
+    "str": "plain text",
+    "datetime": datetime(2024, 2, 29, 12, 30, 45, 123000),
+    "epoch": datetime(1970, 1, 1),
+    "before-epoch": datetime(1901, 12, 13, 20, 45, 52),
+    "far-future": datetime(9999, 12, 31, 23, 59, 59, 999000),
+    "empty-list": [],
+    "mixed-list": [1, "a", None, True, 2.5, datetime(2024, 1, 1)],
+    "nested-lists": [[1, 2], [], [[3]]],
+    "empty-dict": {},
+    "nested-dict": {"a": {"b": [1, {"c": None, "d": False}]}, "e": 0.5},
+}
+
+
+def same(got: Any, expected: Any) -> bool:
+    """Equal, with the same type at every level (``True`` is not ``1``, ``2.0`` not ``2``)."""
+    if type(got) is not type(expected):
+        return False
+    if isinstance(expected, dict):
+        return got.keys() == expected.keys() and all(same(got[k], expected[k]) for k in expected)
+    if isinstance(expected, list):
+        return len(got) == len(expected) and all(map(same, got, expected))
+    return bool(got == expected)
+
+
+def round_trip(storage: StorageAdapter, raw: Oracle, value: Any) -> tuple[Any, Any]:
+    """``value`` saved, then read back through the adapter and through the back door."""
+    key = storage.save({"v": value})
+    stored = raw.get(key)
+    assert stored is not None
+    return storage.get(dict, key)["v"], stored["v"]
+
+
+class ValueTypeContract(StorageFixtures):
+    """Every storable value type."""
+
+    @pytest.mark.parametrize("value", list(BASE_VALUES.values()), ids=list(BASE_VALUES))
+    def test_base_value_round_trips(
+        self, storage: StorageAdapter, raw: Oracle, value: Any
+    ) -> None:
+        read, stored = round_trip(storage, raw, value)
+        assert same(read, value)
+        assert same(stored, value)
+
+    @pytest.mark.parametrize("value", list(BASE_VALUES.values()), ids=list(BASE_VALUES))
+    def test_base_value_is_found_by_equality(self, storage: StorageAdapter, value: Any) -> None:
+        key = storage.save({"v": value})
+        storage.save({"v": "other"})
+        assert keys(storage.find(v=value)) == {key}
+
+    def test_datetimes_keep_milliseconds(self, storage: StorageAdapter, raw: Oracle) -> None:
+        value = datetime(2024, 1, 1, 12, 0, 0, 1000)
+        assert round_trip(storage, raw, value) == (value, value)
+
+    @requires("datetime_microseconds")
+    def test_datetimes_keep_microseconds(self, storage: StorageAdapter, raw: Oracle) -> None:
+        value = datetime(2024, 1, 1, 12, 0, 0, 123456)
+        assert round_trip(storage, raw, value) == (value, value)
+
+    @requires("decimal_values")
+    @pytest.mark.parametrize(
+        "value",
+        [Decimal("1.10"), Decimal("-0.000001"), Decimal("12345678901234567890.123"), Decimal(0)],
+        ids=["trailing-zero", "small", "long", "zero"],
+    )
+    def test_decimal_round_trips_exactly(
+        self, storage: StorageAdapter, raw: Oracle, value: Decimal
+    ) -> None:
+        read, stored = round_trip(storage, raw, value)
+        assert type(read) is Decimal
+        assert str(read) == str(value)
+        assert str(stored) == str(value)
+
+    @requires("decimal_values")
+    def test_decimal_equals_a_number_of_equal_value(self, storage: StorageAdapter) -> None:
+        key = storage.save({"v": Decimal("2.50")})
+        storage.save({"v": Decimal("2.51")})
+        assert keys(storage.find(v=2.5)) == {key}
+        assert keys(storage.find(v=Decimal("2.5"))) == {key}
+
+    @requires("date_values")
+    def test_date_round_trips_as_a_date(self, storage: StorageAdapter, raw: Oracle) -> None:
+        read, stored = round_trip(storage, raw, date(2024, 2, 29))
+        assert type(read) is date
+        assert read == date(2024, 2, 29)
+        assert stored == date(2024, 2, 29)
+
+    @requires("bytes_values")
+    @pytest.mark.parametrize(
+        "value", [b"", b"\x00\xff\x10binary", bytes(range(256))], ids=["empty", "nul", "all"]
+    )
+    def test_bytes_round_trip(self, storage: StorageAdapter, raw: Oracle, value: bytes) -> None:
+        read, stored = round_trip(storage, raw, value)
+        assert type(read) is bytes
+        assert read == value
+        assert stored == value
+
+    @requires("bytes_values")
+    def test_bytes_are_found_by_equality(self, storage: StorageAdapter) -> None:
+        key = storage.save({"v": b"\x00\x01"})
+        storage.save({"v": b"\x00\x02"})
+        assert keys(storage.find(v=b"\x00\x01")) == {key}
+
+    @requires("uuid_values")
+    def test_uuid_round_trips(self, storage: StorageAdapter, raw: Oracle) -> None:
+        value = uuid.UUID("12345678-1234-5678-1234-567812345678")
+        read, stored = round_trip(storage, raw, value)
+        assert type(read) is uuid.UUID
+        assert read == value
+        assert stored == value
+
+    @requires("uuid_values")
+    def test_uuids_are_found_by_equality(self, storage: StorageAdapter) -> None:
+        key = storage.save({"v": uuid.UUID(int=1)})
+        storage.save({"v": uuid.UUID(int=2)})
+        assert keys(storage.find(v=uuid.UUID(int=1))) == {key}
+
+    @requires("nan_values")
+    def test_nan_round_trips(self, storage: StorageAdapter, raw: Oracle) -> None:
+        read, stored = round_trip(storage, raw, float("nan"))
+        assert type(read) is float
+        assert math.isnan(read)
+        assert math.isnan(stored)
+
+    @requires("nan_values")
+    def test_nan_sorts_below_every_number(self, storage: StorageAdapter) -> None:
+        storage.save({"v": 1}, "a")
+        storage.save({"v": float("nan")}, "b")
+        storage.save({"v": -1e300}, "c")
+        assert list(storage.find().order_by("v").keys()) == ["b", "c", "a"]

@@ -1,0 +1,1 @@
+"""A doqu plugin that cannot be imported, for doqu's own tests."""

@@ -1,0 +1,1 @@
+"""A doqu plugin with a misspelled hook name, for doqu's own tests."""

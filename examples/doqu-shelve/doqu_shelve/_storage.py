@@ -1,0 +1,246 @@
+"""The shelve storage: records pickled into a file by the standard library's :mod:`shelve`.
+
+URLs: ``shelve:///abs/path/app.db`` (absolute) or ``shelve://data/app.db`` (relative to the
+current directory): everything between ``shelve://`` and ``?`` is the file path. One file
+holds several collections, picked with ``collection=`` (``?collection=`` in the URL,
+``"default"`` if not given); each record is stored under ``collection + NUL + key``.
+
+Queries run on the client with doqu's reference evaluator (:func:`doqu._evaluate.run`), so
+they give exactly the answers every other backend gives.
+"""
+
+from __future__ import annotations
+
+import dbm
+import os
+import shelve
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Self
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from doqu import Capabilities, Condition, QuerySpec, StorageAdapter
+from doqu._evaluate import run
+from doqu.errors import BackendConnectionError, ConfigurationError, InvalidURLError
+
+__all__ = ["ShelveStorage"]
+
+Record = dict[str, Any]
+
+_SCHEME = "shelve"
+_DEFAULT_COLLECTION = "default"
+_OPTIONS = ("collection",)
+_SEPARATOR = "\x00"  # between collection and key; collection names may not contain it
+
+# One open shelf per file in this process, shared by every storage on that file: a dbm file
+# opened twice loses writes (dbm.dumb) or refuses the second open (dbm.gnu). One lock guards
+# them all, which makes storages thread-safe and get_or_create atomic within the process.
+_LOCK = threading.RLock()
+_SHELVES: dict[str, tuple[shelve.Shelf[Any], int]] = {}  # path -> (shelf, storages using it)
+
+
+def _acquire(path: str) -> shelve.Shelf[Any]:
+    """The shelf of ``path``, opened on first use; every call needs one :func:`_release`."""
+    with _LOCK:
+        shelf, users = _SHELVES.get(path, (None, 0))
+        if shelf is None:
+            try:
+                shelf = shelve.open(path, writeback=False)
+            except (OSError, *dbm.error) as error:
+                raise BackendConnectionError(
+                    f"cannot open shelve file {path!r}: {error}; check that its directory "
+                    "exists and is writable",
+                    backend=_SCHEME,
+                ) from error
+        _SHELVES[path] = (shelf, users + 1)
+        return shelf
+
+
+def _release(path: str) -> None:
+    with _LOCK:
+        shelf, users = _SHELVES.pop(path)
+        if users > 1:
+            _SHELVES[path] = (shelf, users - 1)
+        else:
+            shelf.close()
+
+
+def _lists(value: Any) -> Any:
+    """``value`` with tuples turned into lists, as every backend returns them."""
+    if isinstance(value, dict):
+        return {name: _lists(item) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_lists(item) for item in value]
+    return value
+
+
+class ShelveStorage(StorageAdapter):
+    """One collection of a shelve file: ``ShelveStorage("/tmp/app.db", collection="people")``.
+
+    Records are pickled, so every value type doqu knows round-trips. Open the file from one
+    process at a time (see the README), and only files you trust: unpickling runs code.
+    """
+
+    backend = "shelve"
+    capabilities = Capabilities(
+        regex=True,
+        date_parts=True,
+        atomic_get_or_create=True,  # under the process-wide lock: not across processes
+        thread_safe=True,
+        persistent=True,
+        decimal_values=True,
+        date_values=True,
+        bytes_values=True,
+        uuid_values=True,
+        nan_values=True,
+        datetime_microseconds=True,
+    )
+
+    def __init__(self, path: str | os.PathLike[str], *, collection: str = _DEFAULT_COLLECTION):
+        if not isinstance(collection, str) or not collection or _SEPARATOR in collection:
+            raise ConfigurationError(
+                f"collection must be a non-empty str without NUL, got {collection!r}; e.g. "
+                "connect('shelve:///tmp/app.db', collection='people')"
+            )
+        self.path = os.path.abspath(path)
+        self.collection = collection
+        self._prefix = collection + _SEPARATOR
+        self._shelf: shelve.Shelf[Any] | None = _acquire(self.path)
+
+    @classmethod
+    def from_url(cls, url: str, **options: Any) -> Self:
+        """Build a storage from ``shelve://PATH[?collection=NAME]`` and ``collection=``."""
+        unknown = sorted(set(options) - set(_OPTIONS))
+        if unknown:
+            raise ConfigurationError(
+                f"unknown option(s) {unknown!r} for the shelve backend; accepted: "
+                f"{', '.join(_OPTIONS)}"
+            )
+        path, url_options = _parse_url(url)
+        given = options.get("collection", url_options.get("collection", _DEFAULT_COLLECTION))
+        if given != url_options.get("collection", given):
+            raise ConfigurationError(
+                f"collection is given twice, as {url_options['collection']!r} in URL "
+                f"{url!r} and as {given!r}; give it once"
+            )
+        return cls(path, collection=given)
+
+    # -- the six primitives ------------------------------------------------------------------
+
+    def _add(self, record: Record) -> str:
+        return self._add_many([record])[0]
+
+    def _put(self, key: str, record: Record) -> None:
+        self._put_many([(key, record)])
+
+    def _fetch(self, keys: Sequence[str]) -> Iterator[tuple[str, Record]]:
+        with _LOCK:
+            shelf = self._open()
+            found = [(key, shelf[self._prefix + key]) for key in keys if self._prefix + key in shelf]
+        return iter(found)  # each read unpickles a fresh record: the caller's to keep
+
+    def _remove(self, key: str) -> bool:
+        with _LOCK:
+            shelf = self._open()
+            if self._prefix + key not in shelf:
+                return False
+            del shelf[self._prefix + key]
+            shelf.sync()
+            return True
+
+    def _query(self, spec: QuerySpec) -> Iterator[tuple[str, Record]]:
+        with _LOCK:  # collect under the lock: a generator must not hold it between items
+            selected = list(run(spec, self._records()))
+        return iter(selected)
+
+    def _clear(self) -> None:
+        with _LOCK:
+            shelf = self._open()
+            for slot in self._slots():
+                del shelf[slot]
+            shelf.sync()
+
+    # -- optional primitives: batch the writes, lock the read-modify-writes ------------------
+
+    def _add_many(self, records: Sequence[Record]) -> list[str]:
+        keys = [uuid.uuid4().hex for _ in records]
+        self._put_many(list(zip(keys, records, strict=True)))
+        return keys
+
+    def _put_many(self, items: Sequence[tuple[str, Record]]) -> None:
+        with _LOCK:
+            shelf = self._open()
+            for key, record in items:
+                shelf[self._prefix + key] = _lists(record)  # pickled: a copy of the caller's
+            shelf.sync()
+
+    def _get_or_create(self, condition: Condition, record: Record) -> tuple[str, Record, bool]:
+        with _LOCK:
+            return super()._get_or_create(condition, record)
+
+    def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+        with _LOCK:
+            return super()._update_where(spec, changes)
+
+    def _delete_where(self, spec: QuerySpec) -> int:
+        with _LOCK:
+            return super()._delete_where(spec)
+
+    def _keys(self) -> Iterator[str]:
+        with _LOCK:
+            keys = [slot[len(self._prefix) :] for slot in self._slots()]
+        return iter(keys)
+
+    def _close(self) -> None:
+        with _LOCK:
+            if self._shelf is not None:
+                self._shelf = None
+                _release(self.path)
+
+    def _reconnect(self) -> None:
+        with _LOCK:
+            self._close()
+            self._shelf = _acquire(self.path)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _open(self) -> shelve.Shelf[Any]:
+        if self._shelf is None:
+            raise BackendConnectionError(
+                f"{self!r} is closed; call reconnect() or connect() again", backend=_SCHEME
+            )
+        return self._shelf
+
+    def _slots(self) -> list[str]:
+        """The shelf keys of this collection's records (call with the lock held)."""
+        return [slot for slot in self._open() if slot.startswith(self._prefix)]
+
+    def _records(self) -> Iterator[tuple[str, Record]]:
+        shelf = self._open()
+        for slot in self._slots():
+            yield slot[len(self._prefix) :], shelf[slot]
+
+    def __repr__(self) -> str:
+        return f"<ShelveStorage {self.path!r} collection {self.collection!r}>"
+
+
+def _parse_url(url: str) -> tuple[str, dict[str, str]]:
+    """The file path and the query options of a ``shelve://`` URL."""
+    parts = urlsplit(url)
+    path = unquote(parts.netloc + parts.path)
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    problem = None
+    if parts.scheme.lower() != _SCHEME:
+        problem = f"has scheme {parts.scheme!r}, not {_SCHEME!r}"
+    elif not path:
+        problem = "names no file"
+    elif unknown := sorted(set(options) - set(_OPTIONS)):
+        problem = f"has unknown option(s) {unknown!r} (accepted: {', '.join(_OPTIONS)})"
+    if problem:
+        raise InvalidURLError(
+            f"shelve URL {url!r} {problem}; use 'shelve:///absolute/path.db' or "
+            "'shelve://relative/path.db', optionally with ?collection=NAME",
+            url=url,
+        )
+    return path, options

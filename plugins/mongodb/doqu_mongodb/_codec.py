@@ -1,0 +1,96 @@
+"""How doqu's value types are stored as BSON, and read back.
+
+Values are stored as natural BSON so other applications read them as they expect:
+``Decimal`` as Decimal128, ``bytes`` as binary, ``UUID`` as binary subtype 4 (the standard
+representation), ``date`` as a ``datetime`` at midnight, datetimes as naive UTC. pymongo does
+this through :data:`CODEC_OPTIONS`; mongomock, which ignores codec options, through
+:func:`to_bson` and :func:`from_bson`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from bson.binary import Binary, UuidRepresentation
+from bson.codec_options import CodecOptions, TypeCodec, TypeEncoder, TypeRegistry
+from bson.decimal128 import Decimal128
+
+from doqu.errors import InvalidDocumentError
+
+__all__ = ["CODEC_OPTIONS", "from_bson", "to_bson"]
+
+
+def _decimal128(value: decimal.Decimal) -> Decimal128:
+    try:
+        return Decimal128(value)
+    except (decimal.InvalidOperation, decimal.Inexact, decimal.Rounded) as e:
+        raise InvalidDocumentError(
+            f"Decimal {value!r} does not fit MongoDB's Decimal128 (at most 34 significant "
+            "digits, exponent -6176 to 6111); round it or store it as a str",
+            value=value,
+        ) from e
+
+
+def _midnight(value: datetime.date) -> datetime.datetime:
+    return datetime.datetime(value.year, value.month, value.day)
+
+
+class _DecimalCodec(TypeCodec):
+    python_type = decimal.Decimal
+    bson_type = Decimal128
+
+    def transform_python(self, value: Any) -> Any:
+        return _decimal128(value)
+
+    def transform_bson(self, value: Any) -> Any:
+        return value.to_decimal()
+
+
+class _DateEncoder(TypeEncoder):
+    python_type = datetime.date
+
+    def transform_python(self, value: Any) -> Any:
+        return _midnight(value)
+
+
+#: codec options of every collection a storage uses.
+CODEC_OPTIONS: CodecOptions[dict[str, Any]] = CodecOptions(
+    document_class=dict,
+    tz_aware=False,
+    uuid_representation=UuidRepresentation.STANDARD,
+    type_registry=TypeRegistry([_DecimalCodec(), _DateEncoder()]),
+)
+
+
+def to_bson(value: Any) -> Any:
+    """``value`` (a record, a filter, or a part of one) with doqu's types as BSON types."""
+    if isinstance(value, dict):
+        return {name: to_bson(item) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_bson(item) for item in value]
+    if isinstance(value, datetime.datetime):
+        offset = value.utcoffset()
+        return value if offset is None else value.replace(tzinfo=None) - offset
+    if isinstance(value, datetime.date):
+        return _midnight(value)
+    if isinstance(value, decimal.Decimal):
+        return _decimal128(value)
+    if isinstance(value, uuid.UUID):
+        return Binary.from_uuid(value)
+    return value
+
+
+def from_bson(value: Any) -> Any:
+    """``value`` read from the store with BSON types turned back into doqu's."""
+    if isinstance(value, dict):
+        return {name: from_bson(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [from_bson(item) for item in value]
+    if isinstance(value, Decimal128):
+        return value.to_decimal()
+    if isinstance(value, Binary) and value.subtype == 4:
+        return value.as_uuid()
+    return value

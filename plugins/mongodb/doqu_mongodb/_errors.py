@@ -1,0 +1,106 @@
+"""pymongo and bson exceptions translated into :mod:`doqu.errors`.
+
+Every call into the driver runs under :func:`translated` (cursor iteration too: a lost
+connection can surface mid-stream), so no driver exception reaches the user. Messages name
+the place: the collection, its database and the server's hosts, never a password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from bson.errors import BSONError, InvalidDocument
+from pymongo import errors
+
+from doqu.errors import (
+    BackendConnectionError,
+    BackendError,
+    ConfigurationError,
+    DoquError,
+    DuplicateKeyError,
+    InvalidDocumentError,
+)
+
+__all__ = ["translate", "translated"]
+
+_BACKEND = "mongodb"
+_DUPLICATE_KEY = 11000
+# "Cannot create field 'b' in element {a: 2}": a dotted update runs into a non-document
+_PATH_NOT_VIABLE = 28
+_INDEX_NAME = re.compile(r"index: (\S+)")
+
+
+def _message(error: Exception) -> str:
+    text = str(error)
+    # pymongo appends the raw reply, or for server selection the whole topology
+    for tail in (", full error:", ", Topology Description:"):
+        text = text.split(tail, 1)[0]
+    return text
+
+
+def _duplicate(details: Mapping[str, Any], place: str) -> DuplicateKeyError:
+    message = str(details.get("errmsg", "duplicate key"))
+    key_value = details.get("keyValue") or {}
+    match = _INDEX_NAME.search(message)
+    return DuplicateKeyError(
+        f"a record with the same key or unique value already exists in {place}: {message}; "
+        "use another value, or update the existing record",
+        key=key_value.get("_id"),
+        index=match.group(1) if match else None,
+    )
+
+
+def _refused(code: int | None, message: str, place: str) -> DoquError:
+    if code == _PATH_NOT_VIABLE:
+        return InvalidDocumentError(
+            f"cannot set a nested field in {place}: {message}; set the outer field to a dict first"
+        )
+    return BackendError(
+        f"the MongoDB server refused an operation on {place}: {message} (code {code})",
+        code=code,
+    )
+
+
+def translate(error: Exception, place: str) -> DoquError:
+    """The :mod:`doqu.errors` exception for a pymongo/bson ``error`` raised at ``place``."""
+    if isinstance(error, errors.DuplicateKeyError):
+        return _duplicate(error.details or {}, place)
+    if isinstance(error, errors.BulkWriteError):
+        write_errors = error.details.get("writeErrors") or [{}]
+        for detail in write_errors:
+            if detail.get("code") == _DUPLICATE_KEY:
+                return _duplicate(detail, place)
+        first = write_errors[0]
+        return _refused(first.get("code"), str(first.get("errmsg", error)), place)
+    if isinstance(error, errors.ConnectionFailure):
+        return BackendConnectionError(
+            f"cannot reach the MongoDB server of {place}: {_message(error)}; check that the "
+            "server runs and the URL is right, then retry (or call reconnect())",
+            backend=_BACKEND,
+        )
+    if isinstance(error, errors.OperationFailure):
+        return _refused(error.code, _message(error), place)
+    if isinstance(error, errors.InvalidName):
+        return ConfigurationError(f"invalid name for {place}: {error}; choose another name")
+    if isinstance(error, errors.ConfigurationError):
+        return ConfigurationError(f"invalid MongoDB client configuration for {place}: {error}")
+    if isinstance(error, InvalidDocument):  # also pymongo's DocumentTooLarge
+        return InvalidDocumentError(f"MongoDB cannot store a record in {place}: {error}")
+    if isinstance(error, errors.InvalidOperation) and "after close" in str(error):
+        return BackendConnectionError(
+            f"the MongoDB client of {place} was closed; call reconnect() or connect again",
+            backend=_BACKEND,
+        )
+    return BackendError(f"MongoDB operation on {place} failed: {_message(error)}")
+
+
+@contextlib.contextmanager
+def translated(place: str) -> Iterator[None]:
+    """Run a block, turning driver exceptions into doqu's."""
+    try:
+        yield
+    except (errors.PyMongoError, BSONError) as error:
+        raise translate(error, place) from error
