@@ -99,7 +99,7 @@ def main(url: str) -> None:
         fermium.name = "Fermium"
         fermium.save(elements)
         show("after load-modify-save, still there", elements.get(Element, fermium.pk)["synthetic"])
-        gold, created = elements.get_or_create(Element, symbol="Au", number=79, name="Gold")
+        _, created = elements.get_or_create(Element, symbol="Au", number=79, name="Gold")
         show("get_or_create(symbol='Au', ...) created a record", created)
 
         print("\nBad input gets a clear error and writes nothing")

@@ -12,7 +12,9 @@ functions are marked with :data:`hookimpl`::
 
     @doqu.hookimpl
     def doqu_backends() -> list[doqu.BackendSpec]:
-        return [doqu.BackendSpec("shelve", schemes=("shelve",), adapter="doqu_shelve:ShelveStorage")]
+        return [
+            doqu.BackendSpec("shelve", schemes=("shelve",), adapter="doqu_shelve:ShelveStorage")
+        ]
 """
 
 from __future__ import annotations

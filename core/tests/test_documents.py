@@ -10,6 +10,7 @@ import uuid
 from typing import Any, Self
 
 import pytest
+
 from doqu._conversion import Convertible, codec_for, to_record
 from doqu._documents import Document
 from doqu._fields import Field

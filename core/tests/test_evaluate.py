@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from doqu import And, Condition, Lookup, Not, Or, Q, QuerySpec
 from doqu._conditions import LOOKUPS
 from doqu._evaluate import matcher, run, sort_records

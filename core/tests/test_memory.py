@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import pytest
+
 from doqu import Capabilities, Index, Q, QuerySpec
 from doqu.errors import (
     BackendError,
