@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 from . import __version__
+from ._check import add_check_command
+from ._copy_command import add_copy_command
 from ._discovery import BackendInfo, PluginFailure, PluginWarning, backends, plugin_failures
 from .errors import DoquError
 
@@ -48,7 +50,11 @@ def add_backends_command(subparsers: Subparsers) -> None:
 
 
 #: the subcommands, in the order ``doqu --help`` shows them.
-COMMANDS: list[Callable[[Subparsers], None]] = [add_backends_command]
+COMMANDS: list[Callable[[Subparsers], None]] = [
+    add_backends_command,
+    add_check_command,
+    add_copy_command,
+]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
