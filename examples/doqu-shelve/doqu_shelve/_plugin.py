@@ -65,16 +65,17 @@ class ShelveOracle:
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The record stored under ``key``, or ``None``."""
-        record: dict[str, Any] | None = self._storage._open().get(self._storage._prefix + key)
-        return record
+        with self._storage._locked() as shelf:
+            record: dict[str, Any] | None = shelf.get(self._storage._prefix + key)
+            return record
 
     def put(self, key: str, record: dict[str, Any]) -> None:
         """Store ``record`` under ``key``, replacing any record there."""
-        shelf = self._storage._open()
-        shelf[self._storage._prefix + key] = record
-        shelf.sync()
+        with self._storage._locked() as shelf:
+            shelf[self._storage._prefix + key] = record
+            shelf.sync()
 
     def keys(self) -> list[str]:
         """Every stored key of the storage's collection."""
-        prefix = self._storage._prefix
-        return [slot[len(prefix) :] for slot in self._storage._open() if slot.startswith(prefix)]
+        with self._storage._locked() as shelf:
+            return [key for key, _ in self._storage._slots(shelf)]

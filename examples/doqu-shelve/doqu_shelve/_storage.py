@@ -11,8 +11,10 @@ they give exactly the answers every other backend gives.
 
 from __future__ import annotations
 
+import contextlib
 import dbm
 import os
+import pickle
 import shelve
 import threading
 import uuid
@@ -22,7 +24,12 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from doqu import Capabilities, Condition, QuerySpec, StorageAdapter
 from doqu._evaluate import run
-from doqu.errors import BackendConnectionError, ConfigurationError, InvalidURLError
+from doqu.errors import (
+    BackendConnectionError,
+    BackendError,
+    ConfigurationError,
+    InvalidURLError,
+)
 
 __all__ = ["ShelveStorage"]
 
@@ -46,11 +53,11 @@ def _acquire(path: str) -> shelve.Shelf[Any]:
         shelf, users = _SHELVES.get(path, (None, 0))
         if shelf is None:
             try:
-                shelf = shelve.open(path, writeback=False)
+                shelf = shelve.open(path, writeback=False)  # noqa: SIM115 - shared, kept open
             except (OSError, *dbm.error) as error:
                 raise BackendConnectionError(
                     f"cannot open shelve file {path!r}: {error}; check that its directory "
-                    "exists and is writable",
+                    "exists and is writable, and that the file is a shelve file",
                     backend=_SCHEME,
                 ) from error
         _SHELVES[path] = (shelf, users + 1)
@@ -97,13 +104,15 @@ class ShelveStorage(StorageAdapter):
         datetime_microseconds=True,
     )
 
-    def __init__(self, path: str | os.PathLike[str], *, collection: str = _DEFAULT_COLLECTION):
+    def __init__(
+        self, path: str | os.PathLike[str], *, collection: str = _DEFAULT_COLLECTION
+    ) -> None:
         if not isinstance(collection, str) or not collection or _SEPARATOR in collection:
             raise ConfigurationError(
                 f"collection must be a non-empty str without NUL, got {collection!r}; e.g. "
                 "connect('shelve:///tmp/app.db', collection='people')"
             )
-        self.path = os.path.abspath(path)
+        self.path = os.path.realpath(path)
         self.collection = collection
         self._prefix = collection + _SEPARATOR
         self._shelf: shelve.Shelf[Any] | None = _acquire(self.path)
@@ -135,14 +144,13 @@ class ShelveStorage(StorageAdapter):
         self._put_many([(key, record)])
 
     def _fetch(self, keys: Sequence[str]) -> Iterator[tuple[str, Record]]:
-        with _LOCK:
-            shelf = self._open()
-            found = [(key, shelf[self._prefix + key]) for key in keys if self._prefix + key in shelf]
+        with self._locked() as shelf:
+            slots = [(key, self._prefix + key) for key in keys]
+            found = [(key, shelf[slot]) for key, slot in slots if slot in shelf]
         return iter(found)  # each read unpickles a fresh record: the caller's to keep
 
     def _remove(self, key: str) -> bool:
-        with _LOCK:
-            shelf = self._open()
+        with self._locked() as shelf:
             if self._prefix + key not in shelf:
                 return False
             del shelf[self._prefix + key]
@@ -150,14 +158,13 @@ class ShelveStorage(StorageAdapter):
             return True
 
     def _query(self, spec: QuerySpec) -> Iterator[tuple[str, Record]]:
-        with _LOCK:  # collect under the lock: a generator must not hold it between items
-            selected = list(run(spec, self._records()))
+        with self._locked() as shelf:  # collect now: a generator must not hold the lock
+            selected = list(run(spec, ((key, shelf[slot]) for key, slot in self._slots(shelf))))
         return iter(selected)
 
     def _clear(self) -> None:
-        with _LOCK:
-            shelf = self._open()
-            for slot in self._slots():
+        with self._locked() as shelf:
+            for _, slot in self._slots(shelf):
                 del shelf[slot]
             shelf.sync()
 
@@ -169,27 +176,26 @@ class ShelveStorage(StorageAdapter):
         return keys
 
     def _put_many(self, items: Sequence[tuple[str, Record]]) -> None:
-        with _LOCK:
-            shelf = self._open()
+        with self._locked() as shelf:
             for key, record in items:
                 shelf[self._prefix + key] = _lists(record)  # pickled: a copy of the caller's
             shelf.sync()
 
     def _get_or_create(self, condition: Condition, record: Record) -> tuple[str, Record, bool]:
-        with _LOCK:
+        with self._locked():
             return super()._get_or_create(condition, record)
 
     def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
-        with _LOCK:
+        with self._locked():
             return super()._update_where(spec, changes)
 
     def _delete_where(self, spec: QuerySpec) -> int:
-        with _LOCK:
+        with self._locked():
             return super()._delete_where(spec)
 
     def _keys(self) -> Iterator[str]:
-        with _LOCK:
-            keys = [slot[len(self._prefix) :] for slot in self._slots()]
+        with self._locked() as shelf:
+            keys = [key for key, _ in self._slots(shelf)]
         return iter(keys)
 
     def _close(self) -> None:
@@ -205,21 +211,25 @@ class ShelveStorage(StorageAdapter):
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _open(self) -> shelve.Shelf[Any]:
-        if self._shelf is None:
-            raise BackendConnectionError(
-                f"{self!r} is closed; call reconnect() or connect() again", backend=_SCHEME
-            )
-        return self._shelf
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[shelve.Shelf[Any]]:
+        """The open shelf, under the process-wide lock; the file's errors become doqu's."""
+        with _LOCK:
+            if self._shelf is None:
+                raise BackendConnectionError(
+                    f"{self!r} is closed; call reconnect() or connect() again", backend=_SCHEME
+                )
+            try:
+                yield self._shelf
+            except (OSError, pickle.UnpicklingError, *dbm.error) as error:
+                raise BackendError(
+                    f"shelve file {self.path!r} failed: {type(error).__name__}: {error}"
+                ) from error
 
-    def _slots(self) -> list[str]:
-        """The shelf keys of this collection's records (call with the lock held)."""
-        return [slot for slot in self._open() if slot.startswith(self._prefix)]
-
-    def _records(self) -> Iterator[tuple[str, Record]]:
-        shelf = self._open()
-        for slot in self._slots():
-            yield slot[len(self._prefix) :], shelf[slot]
+    def _slots(self, shelf: shelve.Shelf[Any]) -> list[tuple[str, str]]:
+        """``(key, shelf key)`` of every record of this collection."""
+        n = len(self._prefix)
+        return [(slot[n:], slot) for slot in shelf if slot.startswith(self._prefix)]
 
     def __repr__(self) -> str:
         return f"<ShelveStorage {self.path!r} collection {self.collection!r}>"
