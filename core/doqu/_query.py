@@ -79,6 +79,11 @@ class Query(Generic[T]):
 
         Mixed types follow doqu's total order (see ``doqu._values``); ties are broken by key.
         """
+        if self._spec.is_windowed:
+            raise QueryError(
+                "cannot order a sliced query: the slice would select other documents; "
+                "call order_by() before slicing"
+            )
         order = []
         for name in names:
             if not isinstance(name, str):

@@ -104,6 +104,14 @@ def check_value(value: Any, capabilities: Capabilities, *, path: str = "value") 
                 field=path,
                 value=value,
             )
+        if kind is datetime.datetime and value.tzinfo is not None:
+            # backends disagree on aware datetimes (MongoDB returns naive UTC); one rule for all
+            raise InvalidDocumentError(
+                f"{path} is a timezone-aware datetime ({value!r}); doqu stores naive UTC "
+                "datetimes: pass value.astimezone(datetime.timezone.utc).replace(tzinfo=None)",
+                field=path,
+                value=value,
+            )
         if kind is float and math.isnan(value) and not capabilities.nan_values:
             raise UnsupportedError(
                 f"{path} is NaN, but this backend does not declare capability 'nan_values'; "

@@ -4,26 +4,34 @@ Every backend, built in or third party, must pass it. Adopt it in a test module 
 plugin with one subclass and one fixture::
 
     # tests/test_contract.py
+    import itertools
+
     import pytest
     from doqu.contract import ContractSuite, TestTarget
 
     from doqu_shelve import ShelveStorage
+    from doqu_shelve._plugin import ShelveOracle
 
 
     class TestShelveContract(ContractSuite):
         @pytest.fixture
         def storage_factory(self, tmp_path):
-            paths = (tmp_path / f"shelf{n}" for n in range(1_000_000))
-            return TestTarget("shelve", factory=lambda: ShelveStorage(next(paths)))
+            files = (tmp_path / f"{n}.db" for n in itertools.count())
+            return TestTarget(
+                "shelve", factory=lambda: ShelveStorage(next(files)), oracle=ShelveOracle
+            )
 
-``storage_factory`` returns a :class:`~doqu.TestTarget` or just a callable; each call must
-make a fresh, empty storage that no other call shares. A target's ``oracle(storage)`` gives
-the suite a back door (``get(key)``, ``put(key, record)``, ``keys()``) to check writes
-without trusting the adapter under test; without one, the adapter itself stands in.
+``storage_factory`` returns a :class:`~doqu.TestTarget` (the one the plugin's
+``doqu_test_targets`` hook offers does) or just a callable; each call must make a fresh, empty
+storage that no other call shares. A target's ``oracle(storage)`` gives the suite a back door
+(``get(key)``, ``put(key, record)``, ``keys()``) to check writes without trusting the adapter
+under test; without one, the adapter itself stands in. A target's ``cleanup`` runs when the
+test session ends.
 
-The suite is also split by feature (``SaveContract``, ``LookupContract`` ...) for those who
-want to run part of it; subclass the ones you want the same way. None of the classes' names
-start with ``Test``, so pytest collects them only through your subclass.
+The suite is also split by feature (``SaveContract``, ``EqualityLookupContract``,
+``ConcurrencyContract`` ..., listed in :data:`CONTRACT_CLASSES`) for those who want to run
+part of it; subclass the ones you want the same way. None of the classes' names start with
+``Test``, so pytest collects them only through your subclass.
 
 * A test that needs a capability is skipped, with the reason "<backend> does not declare
   capability '<name>'", on a backend whose ``capabilities`` lack it, and runs (and fails) on a

@@ -23,7 +23,8 @@ __all__ = ["AdapterOracle", "Oracle", "StorageFactory", "StorageFixtures", "as_t
 #: what ``storage_factory`` returns: a target, or a callable making fresh, empty storages.
 StorageFactory = TestTarget | Callable[[], StorageAdapter]
 
-_CLEANUPS = pytest.StashKey[set[int]]()
+# targets whose cleanup is registered, held so that their ids stay theirs
+_CLEANUPS = pytest.StashKey[dict[int, TestTarget]]()
 
 
 class Oracle(Protocol):
@@ -99,9 +100,9 @@ class StorageFixtures:
             if target.required:
                 pytest.fail(f"{message} (the target is required here)", pytrace=False)
             pytest.skip(message)
-        registered = request.config.stash.setdefault(_CLEANUPS, set())
+        registered = request.config.stash.setdefault(_CLEANUPS, {})
         if target.cleanup is not None and id(target) not in registered:
-            registered.add(id(target))
+            registered[id(target)] = target
             request.config.add_cleanup(target.cleanup)
         return target
 

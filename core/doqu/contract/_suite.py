@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from .suite.test_bad_input import BadQueryInputContract, BadWriteInputContract
 from .suite.test_composition import CompositionContract
+from .suite.test_concurrency import ConcurrencyContract
 from .suite.test_container import ContainerContract, LifecycleContract
 from .suite.test_date_lookups import DatePartLookupContract
 from .suite.test_delete import ClearContract, DeleteContract
+from .suite.test_differential import DifferentialContract
+from .suite.test_documents import DocumentContract
 from .suite.test_find import FindContract, QueryReadContract
 from .suite.test_get import GetContract, GetManyContract
 from .suite.test_get_or_create import GetOrCreateContract
+from .suite.test_indexes import IndexContract
+from .suite.test_injection import InjectionContract
 from .suite.test_keys import KeyContract
 from .suite.test_large import LargeDocumentContract
 from .suite.test_list_lookups import ListLookupContract
@@ -26,44 +32,53 @@ from .suite.test_values import DistinctValuesContract
 
 __all__ = ["CONTRACT_CLASSES", "ContractSuite", "contract_test_ids"]
 
+
 class ContractSuite(
-    TargetContract,
-    SaveContract,
-    SaveManyContract,
-    GetContract,
-    GetManyContract,
-    GetOrCreateContract,
-    DeleteContract,
-    ClearContract,
-    ContainerContract,
-    LifecycleContract,
-    FindContract,
-    QueryReadContract,
-    CompositionContract,
-    EqualityLookupContract,
-    ComparisonLookupContract,
-    StringLookupContract,
-    RegexLookupContract,
-    ListLookupContract,
-    DatePartLookupContract,
-    NestedLookupContract,
-    OrderingContract,
-    SlicingContract,
-    DistinctValuesContract,
-    QueryDeleteContract,
-    QueryUpdateContract,
-    ValueTypeContract,
-    UnicodeContract,
-    LargeDocumentContract,
+    DifferentialContract,
+    ConcurrencyContract,
+    BadQueryInputContract,
+    BadWriteInputContract,
+    InjectionContract,
+    IndexContract,
+    DocumentContract,
     KeyContract,
+    LargeDocumentContract,
+    UnicodeContract,
+    ValueTypeContract,
+    QueryUpdateContract,
+    QueryDeleteContract,
+    DistinctValuesContract,
+    SlicingContract,
+    OrderingContract,
+    NestedLookupContract,
+    DatePartLookupContract,
+    ListLookupContract,
+    RegexLookupContract,
+    StringLookupContract,
+    ComparisonLookupContract,
+    EqualityLookupContract,
+    CompositionContract,
+    QueryReadContract,
+    FindContract,
+    LifecycleContract,
+    ContainerContract,
+    ClearContract,
+    DeleteContract,
+    GetOrCreateContract,
+    GetManyContract,
+    GetContract,
+    SaveManyContract,
+    SaveContract,
+    TargetContract,
 ):
     """Every contract test in one class: subclass it as ``Test...`` and override
     ``storage_factory`` (see :mod:`doqu.contract`). Test names are unique across the suite, so
     no feature class hides another's tests."""
 
 
-#: every contract class, one per feature, in the order the suite runs them.
-CONTRACT_CLASSES: tuple[type, ...] = ContractSuite.__bases__
+#: every contract class, one per feature, in the order the suite runs them (pytest runs
+#: inherited tests in reverse MRO order, so ContractSuite lists its bases last to first).
+CONTRACT_CLASSES: tuple[type, ...] = tuple(reversed(ContractSuite.__bases__))
 
 
 def contract_test_ids() -> list[str]:

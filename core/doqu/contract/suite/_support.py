@@ -14,7 +14,7 @@ from .._fixtures import Oracle
 __all__ = ["keys", "ordered", "seed", "stored"]
 
 
-def seed(storage: StorageAdapter, records: Mapping[str, Record]) -> None:
+def seed(storage: StorageAdapter, records: Mapping[str, Any]) -> None:
     """Save each record under its key, through the adapter."""
     for key, record in records.items():
         storage.save(record, key)
@@ -32,4 +32,4 @@ def ordered(query: Query[Any]) -> list[Key]:
 
 def stored(raw: Oracle) -> list[Record | None]:
     """Every record behind the back door, in doqu's value order (for unkeyed comparisons)."""
-    return sorted((raw.get(key) for key in raw.keys()), key=sort_key)
+    return sorted(map(raw.get, raw.keys()), key=sort_key)

@@ -87,7 +87,7 @@ class ConcurrencyContract(StorageFixtures):
         assert len(storage) == 0
 
     @requires("thread_safe")
-    def test_concurrent_query_updates_all_apply(self, storage: StorageAdapter, raw: Oracle) -> None:
+    def test_concurrent_query_updates_all_apply(self, storage: StorageAdapter) -> None:
         storage.save_many({"thread": thread, "n": 0} for thread in range(THREADS))
 
         def update(thread: int) -> int:
@@ -100,9 +100,12 @@ class ConcurrencyContract(StorageFixtures):
     def test_racing_get_or_create_creates_exactly_one_record(
         self, storage: StorageAdapter, raw: Oracle
     ) -> None:
+        def race(email: str) -> list[tuple[dict[str, object], bool]]:
+            return together(lambda _: storage.get_or_create(dict, email=email))
+
         for round_ in range(10):
             email = f"user{round_}@example.org"
-            results = together(lambda _: storage.get_or_create(dict, email=email))
+            results = race(email)
             assert [created for _, created in results].count(True) == 1
             assert all(document == {"email": email} for document, _ in results)
         assert len(storage) == 10

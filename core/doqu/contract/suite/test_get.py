@@ -44,9 +44,7 @@ class GetContract(StorageFixtures):
         with pytest.raises(KeyError):
             storage.get(dict, "ann")
 
-    def test_get_returns_a_fresh_copy_each_time(
-        self, storage: StorageAdapter, raw: Oracle
-    ) -> None:
+    def test_get_returns_a_fresh_copy_each_time(self, storage: StorageAdapter, raw: Oracle) -> None:
         seed(storage, {"ann": ANN})
         first = storage.get(dict, "ann")
         first["tags"].append("c")

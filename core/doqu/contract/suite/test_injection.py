@@ -73,7 +73,7 @@ class InjectionContract(StorageFixtures):
         seed(storage, RECORDS)
         assert keys(storage.find(name="$where")) == {"b"}
         assert keys(storage.find(v="$gt")) == {"c"}
-        assert keys(storage.find(**{"nested.k": "$ne"})) == {"d"}
+        assert keys(storage.find().where(**{"nested.k": "$ne"})) == {"d"}
         assert keys(storage.find(name__in=["$where", "$exists"])) == {"b"}
 
     def test_startswith_treats_regex_characters_as_text(self, storage: StorageAdapter) -> None:

@@ -24,9 +24,7 @@ def nested(depth: int, leaf: Any) -> dict[str, Any]:
 class LargeDocumentContract(StorageFixtures):
     """Size and depth."""
 
-    def test_a_one_megabyte_string_round_trips(
-        self, storage: StorageAdapter, raw: Oracle
-    ) -> None:
+    def test_a_one_megabyte_string_round_trips(self, storage: StorageAdapter, raw: Oracle) -> None:
         text = "0123456789abcdef" * 65536
         key = storage.save({"s": text})
         assert storage.get(dict, key) == {"s": text}
@@ -40,9 +38,7 @@ class LargeDocumentContract(StorageFixtures):
         assert raw.get(key) == record
         assert keys(storage.find(field999=999)) == {key}
 
-    def test_fifty_levels_of_nesting_round_trip(
-        self, storage: StorageAdapter, raw: Oracle
-    ) -> None:
+    def test_fifty_levels_of_nesting_round_trip(self, storage: StorageAdapter, raw: Oracle) -> None:
         record = nested(DEPTH, "deep")
         key = storage.save(record)
         assert storage.get(dict, key) == record
@@ -54,8 +50,8 @@ class LargeDocumentContract(StorageFixtures):
         path = ".".join(["n"] * DEPTH + ["v"])
         key = storage.save(nested(DEPTH, "deep"))
         storage.save(nested(DEPTH, "other"))
-        assert keys(storage.find(**{path: "deep"})) == {key}
-        assert storage.find(**{path: "deep"}).update(**{path: "deeper"}) == 1
+        assert keys(storage.find().where(**{path: "deep"})) == {key}
+        assert storage.find().where(**{path: "deep"}).update(**{path: "deeper"}) == 1
         assert raw.get(key) == nested(DEPTH, "deeper")
 
     def test_a_ten_thousand_element_list_round_trips(
@@ -73,13 +69,13 @@ class LargeDocumentContract(StorageFixtures):
         items = [{"n": n, "name": f"item {n}"} for n in range(1000)]
         key = storage.save({"items": items})
         assert raw.get(key) == {"items": items}
-        assert keys(storage.find(**{"items.name": "item 999"})) == {key}
+        assert keys(storage.find().where(**{"items.name": "item 999"})) == {key}
 
     def test_a_long_field_name_round_trips(self, storage: StorageAdapter, raw: Oracle) -> None:
         name = "f" * 500
         key = storage.save({name: 1})
         assert raw.get(key) == {name: 1}
-        assert keys(storage.find(**{name: 1})) == {key}
+        assert keys(storage.find().where(**{name: 1})) == {key}
 
     def test_two_thousand_records_are_counted_and_queried(self, storage: StorageAdapter) -> None:
         storage.save_many({"n": n, "even": n % 2 == 0} for n in range(2000))

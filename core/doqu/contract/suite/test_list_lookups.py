@@ -27,9 +27,7 @@ class ListLookupContract(StorageFixtures):
         seed(storage, LISTS)
         assert keys(storage.find(t__contains_any=["red", "green"])) == {"a", "b", "d", "f"}
 
-    def test_contains_any_with_an_empty_list_matches_nothing(
-        self, storage: StorageAdapter
-    ) -> None:
+    def test_contains_any_with_an_empty_list_matches_nothing(self, storage: StorageAdapter) -> None:
         seed(storage, LISTS)
         assert keys(storage.find(t__contains_any=[])) == set()
 
@@ -49,9 +47,7 @@ class ListLookupContract(StorageFixtures):
         seed(storage, LISTS)
         assert keys(storage.find(t__contains_all=["red"])) == {"a", "b", "d"}
 
-    def test_contains_all_with_an_empty_list_matches_nothing(
-        self, storage: StorageAdapter
-    ) -> None:
+    def test_contains_all_with_an_empty_list_matches_nothing(self, storage: StorageAdapter) -> None:
         seed(storage, LISTS)
         assert keys(storage.find(t__contains_all=[])) == set()
 

@@ -22,7 +22,7 @@ NESTED = {
 
 def where(storage: StorageAdapter, **lookups: object) -> set[object]:
     """Keys matching ``lookups``, dotted names passed as ``**{"a.b": value}``."""
-    return keys(storage.find(**lookups))
+    return keys(storage.find().where(**lookups))
 
 
 class NestedLookupContract(StorageFixtures):
@@ -72,9 +72,7 @@ class NestedLookupContract(StorageFixtures):
         seed(storage, NESTED)
         assert where(storage, **{"pets.kind__contains_all": ["cat", "dog"]}) == {"a"}
 
-    def test_conditions_on_list_elements_hold_independently(
-        self, storage: StorageAdapter
-    ) -> None:
+    def test_conditions_on_list_elements_hold_independently(self, storage: StorageAdapter) -> None:
         # no element is a dog named Tom, but one element is a dog and another is named Tom
         seed(storage, NESTED)
         assert where(storage, **{"pets.kind": "dog", "pets.name": "Tom"}) == {"a"}

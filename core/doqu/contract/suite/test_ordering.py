@@ -125,6 +125,20 @@ class OrderingContract(StorageFixtures):
         assert ordered(storage.find().order_by("v")) == ["a", "b", "c", "d", "e", "f"]
         assert ordered(storage.find().order_by("-v")) == ["f", "d", "e", "b", "c", "a"]
 
+    def test_order_by_nested_records_compares_pair_by_pair(self, storage: StorageAdapter) -> None:
+        # each pair compares by its value's type bracket first, then name, then value
+        seed(
+            storage,
+            {
+                "a": {"v": {"a": "x"}},
+                "b": {"v": {"b": 1}},
+                "c": {"v": {"a": 1}},
+                "d": {"v": {"a": 1, "b": 0}},
+                "e": {"v": {}},
+            },
+        )
+        assert ordered(storage.find().order_by("v")) == ["e", "c", "d", "b", "a"]
+
     def test_order_by_several_fields(self, storage: StorageAdapter) -> None:
         seed(storage, CITIES)
         found = storage.find().order_by("city", "-age")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from ..._storage import StorageAdapter
@@ -11,7 +13,7 @@ from ._support import keys, seed
 
 __all__ = ["QueryDeleteContract", "QueryUpdateContract"]
 
-PEOPLE = {
+PEOPLE: dict[str, dict[str, Any]] = {
     "ann": {"name": "Ann", "city": "Oslo", "address": {"street": "Storgata 1", "zip": "0150"}},
     "bob": {"name": "Bob", "city": "Bergen"},
     "cy": {"name": "Cy", "city": "Oslo", "pets": [{"name": "Tom"}, {"name": "Rex"}]},
@@ -120,7 +122,11 @@ class QueryUpdateContract(StorageFixtures):
     ) -> None:
         seed(storage, PEOPLE)
         storage.find(name="Bob").update(**{"address.geo.lat": 60.4})
-        assert raw.get("bob") == {"name": "Bob", "city": "Bergen", "address": {"geo": {"lat": 60.4}}}
+        assert raw.get("bob") == {
+            "name": "Bob",
+            "city": "Bergen",
+            "address": {"geo": {"lat": 60.4}},
+        }
 
     def test_query_update_of_a_list_element_by_index(
         self, storage: StorageAdapter, raw: Oracle

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..._storage import StorageAdapter
 from .._fixtures import Oracle, StorageFixtures
@@ -61,7 +62,7 @@ class SaveContract(StorageFixtures):
         assert data == {"name": "Ann", "address": {"city": "Oslo"}, "tags": ["a"]}
 
     def test_save_stores_a_copy_of_the_data(self, storage: StorageAdapter, raw: Oracle) -> None:
-        data = {"tags": ["a"], "address": {"city": "Oslo"}}
+        data: dict[str, Any] = {"tags": ["a"], "address": {"city": "Oslo"}}
         key = storage.save(data)
         data["tags"].append("b")
         data["address"]["city"] = "Bergen"

@@ -117,9 +117,15 @@ class SlicingContract(StorageFixtures):
     def test_slice_bounds_must_be_ints(self, storage: StorageAdapter) -> None:
         query = by_n(storage)
         with pytest.raises(TypeError):
-            query["a":]  # type: ignore[misc]
+            query["a":]
         with pytest.raises(TypeError):
             query[1.5]  # type: ignore[call-overload]
+
+    def test_sliced_queries_refuse_reordering(self, storage: StorageAdapter) -> None:
+        window = by_n(storage)[1:3]
+        with pytest.raises(QueryError, match="order_by"):
+            window.order_by("-n")
+        assert [r["n"] for r in window] == [1, 2]
 
     def test_sliced_queries_refuse_filtering_and_writes(self, storage: StorageAdapter) -> None:
         window = by_n(storage)[1:3]
@@ -134,6 +140,6 @@ class SlicingContract(StorageFixtures):
         with pytest.raises(QueryError):
             window.delete()
         with pytest.raises(QueryError):
-            window | storage.find()  # noqa: B018 - building the query is what raises
+            window | storage.find()
         assert len(storage) == 10
         assert storage.find(n=0).count() == 1

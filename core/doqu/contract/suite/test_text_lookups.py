@@ -33,9 +33,7 @@ class StringLookupContract(StorageFixtures):
         assert keys(storage.find(s__startswith="An")) == {"a", "d"}
         assert keys(storage.find(s__startswith="an")) == {"b"}
 
-    def test_startswith_an_empty_string_matches_every_string(
-        self, storage: StorageAdapter
-    ) -> None:
+    def test_startswith_an_empty_string_matches_every_string(self, storage: StorageAdapter) -> None:
         seed(storage, TEXTS)
         assert keys(storage.find(s__startswith="")) == {"a", "b", "c", "d", "h"}
 

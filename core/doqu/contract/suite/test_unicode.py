@@ -15,9 +15,9 @@ TEXTS = {
     "cjk": "東京都渋谷区",
     "emoji": "😀🎉👩‍👩‍👧",
     "rtl": "مرحبا بالعالم",
-    "mixed-direction": "abc \u200fעברית\u200e def",
+    "mixed-direction": "abc \u200fעברית\u200e def",  # noqa: RUF001 - on purpose
     "combining": "e\u0301",
-    "astral": "𝕏𝔸𝕄",
+    "astral": "𝕏𝔸𝕄",  # noqa: RUF001 - on purpose
     "private-use": "\ue000",
     "bom": "\ufeffbom",
     "controls": "tab\tnew\nline\r\x1b",
@@ -60,7 +60,7 @@ class UnicodeContract(StorageFixtures):
         key = storage.save(record)
         assert storage.get(dict, key) == record
         assert raw.get(key) == record
-        assert keys(storage.find(**{"名前.姓": "山田"})) == {key}
+        assert keys(storage.find().where(**{"名前.姓": "山田"})) == {key}
         assert storage.find().values("名前.姓") == ["山田"]
 
     @pytest.mark.parametrize("key", KEYS)
@@ -84,7 +84,9 @@ class UnicodeContract(StorageFixtures):
 
     def test_text_orders_by_code_point_beyond_the_bmp(self, storage: StorageAdapter) -> None:
         # UTF-16 order would put the emoji (a surrogate pair) before U+E000
-        seed(storage, {"a": {"s": "😀"}, "b": {"s": "\ue000"}, "c": {"s": "\uffff"}, "d": {"s": "z"}})
+        seed(
+            storage, {"a": {"s": "😀"}, "b": {"s": "\ue000"}, "c": {"s": "\uffff"}, "d": {"s": "z"}}
+        )
         assert ordered(storage.find().order_by("s")) == ["d", "b", "c", "a"]
 
     def test_unicode_string_lookups(self, storage: StorageAdapter) -> None:

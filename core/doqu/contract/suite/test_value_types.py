@@ -72,9 +72,7 @@ class ValueTypeContract(StorageFixtures):
     """Every storable value type."""
 
     @pytest.mark.parametrize("value", list(BASE_VALUES.values()), ids=list(BASE_VALUES))
-    def test_base_value_round_trips(
-        self, storage: StorageAdapter, raw: Oracle, value: Any
-    ) -> None:
+    def test_base_value_round_trips(self, storage: StorageAdapter, raw: Oracle, value: Any) -> None:
         read, stored = round_trip(storage, raw, value)
         assert same(read, value)
         assert same(stored, value)

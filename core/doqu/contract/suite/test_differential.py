@@ -1,0 +1,202 @@
+"""Random records and random queries: the backend must answer as the reference does.
+
+Hypothesis generates small collections of records with mixed types (missing fields, ``None``,
+ints and floats of equal value, bools, strings with regex characters, datetimes, lists and
+nested records) and queries built from every lookup the backend declares, composed with AND,
+OR and NOT, ordered and sliced. Each query runs on the backend and on a fresh memory storage,
+whose evaluator (``doqu._evaluate``) is the reference. Records are saved under keys the test
+chooses, so the key tie-break of ordered queries is defined and orders compare exactly; an
+unordered window can hold any of the matches, so only its size is compared.
+
+It runs 60 examples of four queries each; set ``DOQU_CONTRACT_EXAMPLES`` for more (a nightly
+run). Failing examples are reported as found, unshrunk: shrinking can take hypothesis's budget
+of five minutes on a slow backend, on every run when the failure is a declared known gap. Set
+``DOQU_CONTRACT_SHRINK=1`` to shrink them while debugging.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any
+
+try:
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
+except ImportError as e:  # pragma: no cover - depends on the environment
+    raise ImportError("doqu's contract suite needs hypothesis: pip install 'doqu[contract]'") from e
+
+from ... import And, Condition, Lookup, Not, Or
+from ..._capabilities import Capabilities
+from ..._conditions import LOOKUPS
+from ..._query import Query
+from ..._storage import StorageAdapter
+from ..._values import sort_key
+from ...memory import MemoryStorage
+from .._fixtures import StorageFixtures
+
+__all__ = ["DifferentialContract"]
+
+DATES = [datetime(1999, 12, 31, 23, 59, 59, 999000), datetime(2024, 1, 1), datetime(2024, 6, 15)]
+PATHS = ["a", "b", "c", "d", "d.x", "d.y", "p", "p.x", "p.0.x", "a.x"]
+PATTERNS = ["a", "^a", "b$", "a.", "[ab]", "A", "é", "^$", "a|\\*"]
+EXAMPLES = int(os.environ.get("DOQU_CONTRACT_EXAMPLES", "60"))
+#: queries compared per example: records are saved once and read many times
+QUERIES = 4
+PHASES = [Phase.explicit, Phase.reuse, Phase.generate]
+if os.environ.get("DOQU_CONTRACT_SHRINK"):
+    PHASES.append(Phase.shrink)
+
+comparable = st.one_of(
+    st.integers(-3, 3),
+    st.sampled_from([0.5, 1.0, -2.5, 3.0]),
+    st.text("aAb.*$é", max_size=3),
+    st.sampled_from(DATES),
+)
+scalar = st.one_of(st.none(), st.booleans(), comparable)
+value = st.one_of(
+    scalar,
+    st.lists(scalar, max_size=3),
+    st.fixed_dictionaries({}, optional={"x": scalar, "y": scalar}),
+)
+record = st.fixed_dictionaries(
+    {},
+    optional={
+        "a": value,
+        "b": value,
+        "c": scalar,
+        "d": st.fixed_dictionaries({}, optional={"x": value, "y": scalar}),
+        "p": st.lists(st.fixed_dictionaries({}, optional={"x": scalar}), max_size=2),
+    },
+)
+
+LOOKUP_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "equals": value,
+    "ne": value,
+    "gt": comparable,
+    "gte": comparable,
+    "lt": comparable,
+    "lte": comparable,
+    "between": st.tuples(comparable, comparable),
+    "in": st.lists(value, max_size=3),
+    "nin": st.lists(value, max_size=3),
+    "exists": st.booleans(),
+    "startswith": st.text("aAb.*$é", max_size=2),
+    "endswith": st.text("aAb.*$é", max_size=2),
+    "contains": st.text("aAb.*$é", max_size=2),
+    "contains_any": st.lists(scalar, max_size=3),
+    "contains_all": st.lists(scalar, max_size=3),
+    "matches": st.sampled_from(PATTERNS),
+    "matches_caseless": st.sampled_from(PATTERNS),
+    "year": st.sampled_from([1999, 2024]),
+    "month": st.sampled_from([1, 6, 12]),
+    "day": st.sampled_from([1, 15, 31]),
+}
+
+
+def declared_lookups(capabilities: Capabilities) -> list[str]:
+    """The lookups a backend with ``capabilities`` runs."""
+    return [
+        name
+        for name, (_, needed) in LOOKUPS.items()
+        if needed is None or getattr(capabilities, needed)
+    ]
+
+
+def conditions(lookups: list[str]) -> st.SearchStrategy[Condition]:
+    """Condition trees of up to five lookups from ``lookups``, under AND, OR and NOT."""
+
+    @st.composite
+    def lookup(draw: st.DrawFn) -> Condition:
+        name = draw(st.sampled_from(lookups))
+        return Lookup(draw(st.sampled_from(PATHS)), name, draw(LOOKUP_VALUES[name]))
+
+    def composed(children: st.SearchStrategy[Condition]) -> st.SearchStrategy[Condition]:
+        several = st.lists(children, min_size=1, max_size=3).map(tuple)
+        return st.one_of(several.map(And), several.map(Or), children.map(Not))
+
+    return st.recursive(lookup(), composed, max_leaves=5)
+
+
+orders = st.lists(
+    st.tuples(st.sampled_from(PATHS), st.booleans()), max_size=2, unique_by=lambda o: o[0]
+)
+windows = st.one_of(
+    st.none(),
+    st.tuples(st.integers(0, 4), st.one_of(st.none(), st.integers(0, 8))),
+)
+
+
+def build(
+    storage: StorageAdapter,
+    condition: Condition,
+    order: list[tuple[str, bool]],
+    window: tuple[int, int | None] | None,
+) -> Query[dict[str, Any]]:
+    """The query the example describes, on ``storage``."""
+    query = storage.find().where(condition)
+    if order:
+        query = query.order_by(*(f"-{field}" if desc else field for field, desc in order))
+    if window is not None:
+        query = query[window[0] : window[1]]
+    return query
+
+
+def distinct(values: list[Any]) -> list[tuple[Any, ...]]:
+    """Distinct values compared in doqu's order, whatever order the backend gave them in."""
+    return sorted({sort_key(item) for item in values})
+
+
+def compare(
+    storage: StorageAdapter, reference: StorageAdapter, data: st.DataObject, keys: set[str]
+) -> None:
+    """Draw one query and compare every way of reading it on the two storages."""
+    condition = data.draw(conditions(declared_lookups(storage.capabilities)), label="where")
+    order = data.draw(orders, label="order_by")
+    window = data.draw(windows, label="slice")
+    query = build(storage, condition, order, window)
+    expected = build(reference, condition, order, window)
+    assert query.count() == expected.count()
+    assert query.exists() == expected.exists()
+    if order:
+        assert list(query.items()) == list(expected.items())
+    elif window is None:
+        assert sorted(query.keys()) == sorted(expected.keys())
+    else:
+        assert set(query.keys()) <= keys
+    if window is None:
+        field = data.draw(st.sampled_from(PATHS), label="values")
+        assert distinct(query.values(field)) == distinct(expected.values(field))
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    phases=PHASES,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(data=st.data())
+def agrees_with_the_reference(storage: StorageAdapter, data: st.DataObject) -> None:
+    """One random example: records, then several queries read in every way, then a delete.
+
+    A module function rather than the test method itself, so that hypothesis sees one function
+    however many contract classes (one per backend) run it.
+    """
+    storage.clear()  # the storage is shared by every example
+    reference = MemoryStorage()
+    records = data.draw(st.lists(record, max_size=10), label="records")
+    for number, item in enumerate(records):
+        storage.save(item, f"k{number}")
+        reference.save(item, f"k{number}")
+    for _ in range(QUERIES):
+        compare(storage, reference, data, {f"k{number}" for number in range(len(records))})
+    condition = data.draw(conditions(declared_lookups(storage.capabilities)), label="delete")
+    assert storage.find().where(condition).delete() == reference.find().where(condition).delete()
+    assert sorted(storage) == sorted(reference)
+
+
+class DifferentialContract(StorageFixtures):
+    """The backend against the reference evaluator, on random input."""
+
+    def test_differential_queries_match_the_reference(self, storage: StorageAdapter) -> None:
+        agrees_with_the_reference(storage)

@@ -1,0 +1,95 @@
+"""Indexes: ``ensure_index()`` never changes results; unique indexes refuse duplicates where the
+backend declares ``unique_indexes``."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+import pytest
+
+from ... import Document, Field, Index
+from ..._storage import StorageAdapter
+from ...errors import DuplicateKeyError
+from .._fixtures import Oracle, StorageFixtures
+from .._requirements import requires
+from ._support import keys, seed
+
+__all__ = ["IndexContract"]
+
+
+class Account(Document):
+    """A document declaring a unique index."""
+
+    email = Field(str, required=True)
+    __indexes__: ClassVar[tuple[Index, ...]] = (Index("email", unique=True),)
+
+
+class IndexContract(StorageFixtures):
+    """``ensure_index()`` and ``ensure_indexes()``."""
+
+    def test_plain_indexes_leave_results_unchanged(self, storage: StorageAdapter) -> None:
+        seed(storage, {"a": {"city": "Oslo", "geo": {"zip": "0150"}}, "b": {"city": "Bergen"}})
+        storage.ensure_index(Index("city"))
+        storage.ensure_index(Index("city"))
+        storage.ensure_index(Index("geo.zip", "city", name="zip_city"))
+        storage.save({"city": "Oslo"}, "c")
+        assert keys(storage.find(city="Oslo")) == {"a", "c"}
+        assert keys(storage.find().where(**{"geo.zip": "0150"})) == {"a"}
+
+    @requires("unique_indexes")
+    def test_unique_index_refuses_a_duplicate_and_writes_nothing(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        storage.ensure_index(Index("email", unique=True))
+        storage.save({"email": "ann@example.org"}, "ann")
+        with pytest.raises(DuplicateKeyError, match=re.escape("ann@example.org")):
+            storage.save({"email": "ann@example.org"}, "other")
+        assert raw.get("other") is None
+        assert list(raw.keys()) == ["ann"]
+
+    @requires("unique_indexes")
+    def test_unique_index_lets_the_holder_be_replaced(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        storage.ensure_index(Index("email", unique=True))
+        storage.save({"email": "ann@example.org", "n": 1}, "ann")
+        storage.save({"email": "ann@example.org", "n": 2}, "ann")
+        assert raw.get("ann") == {"email": "ann@example.org", "n": 2}
+
+    @requires("unique_indexes")
+    def test_unique_index_frees_a_value_on_delete_and_change(self, storage: StorageAdapter) -> None:
+        storage.ensure_index(Index("email", unique=True))
+        storage.save({"email": "ann@example.org"}, "ann")
+        storage.delete("ann")
+        storage.save({"email": "ann@example.org"}, "bob")
+        storage.save({"email": "bob@example.org"}, "bob")
+        storage.save({"email": "ann@example.org"}, "cy")
+        assert keys(storage.find(email="ann@example.org")) == {"cy"}
+
+    @requires("unique_indexes")
+    def test_unique_index_over_existing_duplicates_is_refused(
+        self, storage: StorageAdapter
+    ) -> None:
+        seed(storage, {"ann": {"email": "x@example.org"}, "bob": {"email": "x@example.org"}})
+        with pytest.raises(DuplicateKeyError):
+            storage.ensure_index(Index("email", unique=True))
+
+    @requires("unique_indexes")
+    def test_update_into_a_duplicate_is_refused_and_writes_nothing(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        storage.ensure_index(Index("email", unique=True))
+        seed(storage, {"ann": {"email": "ann@example.org"}, "bob": {"email": "bob@example.org"}})
+        with pytest.raises(DuplicateKeyError):
+            storage.find(email="bob@example.org").update(email="ann@example.org")
+        assert raw.get("bob") == {"email": "bob@example.org"}
+
+    @requires("unique_indexes")
+    def test_ensure_indexes_creates_a_document_class_indexes(self, storage: StorageAdapter) -> None:
+        storage.ensure_indexes(Account)
+        storage.ensure_indexes(Account)
+        Account(email="ann@example.org").save(storage)
+        with pytest.raises(DuplicateKeyError):
+            Account(email="ann@example.org").save(storage)
+        assert len(storage) == 1
