@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = ["Capabilities", "KnownGap"]
 
@@ -52,21 +52,26 @@ class Capabilities:
     nan_values: bool = False
     #: datetimes keep microseconds (otherwise truncated to milliseconds).
     datetime_microseconds: bool = False
+    #: lists directly inside lists (``[[1, 2], [3]]``) can be stored and queried.
+    nested_lists: bool = False
     #: filtering, counting and ``values()`` run in the backend, not on the client.
     server_side_queries: bool = False
+    #: further value types the backend stores natively (e.g. ``bson.ObjectId``), so records
+    #: read from it can be written back; values of these types are opaque to other backends.
+    native_types: tuple[type, ...] = ()
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
-        """Every capability name, in declaration order."""
-        return tuple(f.name for f in dataclasses.fields(cls))
+        """Every capability flag's name, in declaration order."""
+        return tuple(f.name for f in dataclasses.fields(cls) if f.type in ("bool", bool))
 
     def declared(self) -> tuple[str, ...]:
         """The names of the capabilities this backend declares."""
         return tuple(name for name in self.names() if getattr(self, name))
 
-    def replace(self, **changes: bool) -> Capabilities:
+    def replace(self, **changes: Any) -> Capabilities:
         """A copy with some flags changed (for targets that lack a feature)."""
-        unknown = sorted(set(changes) - set(self.names()))
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
         if unknown:
             raise TypeError(
                 f"unknown capability name(s) {unknown!r}; valid names: {', '.join(self.names())}"

@@ -158,10 +158,9 @@ class Condition:
                     "this backend does not declare",
                     capability=needed,
                 )
-            for item in leaf.value if isinstance(leaf.value, list | tuple) else (leaf.value,):
-                if not isinstance(item, Mapping):
-                    # dict values are literal data that may never match; nothing to store
-                    check_value(item, capabilities, path=f"value of {leaf.field}__{leaf.lookup}")
+            check_value(
+                leaf.value, capabilities, path=f"value of {leaf.field}__{leaf.lookup}", literal=True
+            )
 
 
 def _as_condition(other: object) -> Condition:

@@ -86,8 +86,14 @@ def check_field_name(name: object, *, dotted: bool = False, where: str = "field 
     return name
 
 
-def check_value(value: Any, capabilities: Capabilities, *, path: str = "value") -> None:
-    """Raise unless ``value`` is storable on a backend with ``capabilities``."""
+def check_value(
+    value: Any, capabilities: Capabilities, *, path: str = "value", literal: bool = False
+) -> None:
+    """Raise unless ``value`` is storable on a backend with ``capabilities``.
+
+    With ``literal``, ``value`` is a query value: dicts in it are literal data that may never
+    match, so their keys are not held to the rules for field names.
+    """
     kind = type(value)
     if kind in _SCALARS:
         needed = _SCALARS[kind]
@@ -121,14 +127,28 @@ def check_value(value: Any, capabilities: Capabilities, *, path: str = "value") 
         return
     if isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            check_value(item, capabilities, path=f"{path}[{index}]")
+            if isinstance(item, list | tuple) and not capabilities.nested_lists:
+                raise UnsupportedError(
+                    f"{path}[{index}] is a list inside a list ({item!r}), but this backend "
+                    "does not declare capability 'nested_lists'; wrap the inner list in a "
+                    "record, e.g. {'items': [...]}",
+                    capability="nested_lists",
+                )
+            check_value(item, capabilities, path=f"{path}[{index}]", literal=literal)
         return
     if isinstance(value, Mapping):
-        check_record(value, capabilities, path=path)
+        if literal:
+            for name, item in value.items():
+                check_value(item, capabilities, path=f"{path}.{name}", literal=True)
+        else:
+            check_record(value, capabilities, path=path)
+        return
+    if isinstance(value, capabilities.native_types):
         return
     raise InvalidDocumentError(
-        f"{path} has type {type(value).__name__} ({value!r}), which no backend stores; use "
-        "None, bool, int, float, str, datetime, date, Decimal, bytes, UUID, list or dict",
+        f"{path} has type {type(value).__name__} ({value!r}), which this backend does not "
+        "store; use None, bool, int, float, str, datetime, date, Decimal, bytes, UUID, list "
+        "or dict",
         field=path,
         value=value,
     )

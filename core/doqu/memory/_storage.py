@@ -214,6 +214,7 @@ class MemoryStorage(StorageAdapter):
         uuid_values=True,
         nan_values=True,
         datetime_microseconds=True,
+        nested_lists=True,
     )
 
     def __init__(self, name: str | None = None, *, collection: str = _DEFAULT_COLLECTION) -> None:

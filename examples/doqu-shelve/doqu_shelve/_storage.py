@@ -102,6 +102,7 @@ class ShelveStorage(StorageAdapter):
         uuid_values=True,
         nan_values=True,
         datetime_microseconds=True,
+        nested_lists=True,
     )
 
     def __init__(

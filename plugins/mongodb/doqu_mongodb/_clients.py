@@ -31,6 +31,7 @@ __all__ = [
     "address_from_keywords",
     "address_from_url",
     "address_of_client",
+    "connects_eagerly",
     "lease",
 ]
 

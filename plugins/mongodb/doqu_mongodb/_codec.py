@@ -2,7 +2,8 @@
 
 Values are stored as natural BSON so other applications read them as they expect:
 ``Decimal`` as Decimal128, ``bytes`` as binary, ``UUID`` as binary subtype 4 (the standard
-representation), ``date`` as a ``datetime`` at midnight, datetimes as naive UTC. pymongo does
+representation), ``date`` as a ``datetime`` at midnight, datetimes as naive UTC; 64-bit
+integers read back as plain ``int``. pymongo does
 this through :data:`CODEC_OPTIONS`; mongomock, which ignores codec options, through
 :func:`to_bson` and :func:`from_bson`.
 """
@@ -15,8 +16,9 @@ import uuid
 from typing import Any
 
 from bson.binary import Binary, UuidRepresentation
-from bson.codec_options import CodecOptions, TypeCodec, TypeEncoder, TypeRegistry
+from bson.codec_options import CodecOptions, TypeCodec, TypeDecoder, TypeEncoder, TypeRegistry
 from bson.decimal128 import Decimal128
+from bson.int64 import Int64
 
 from doqu.errors import InvalidDocumentError
 
@@ -49,6 +51,14 @@ class _DecimalCodec(TypeCodec):
         return value.to_decimal()
 
 
+class _Int64Decoder(TypeDecoder):
+    # pymongo reads 64-bit integers as bson's Int64, an int subclass; doqu's values are ints
+    bson_type = Int64
+
+    def transform_bson(self, value: Any) -> Any:
+        return int(value)
+
+
 class _DateEncoder(TypeEncoder):
     python_type = datetime.date
 
@@ -61,7 +71,7 @@ CODEC_OPTIONS: CodecOptions[dict[str, Any]] = CodecOptions(
     document_class=dict,
     tz_aware=False,
     uuid_representation=UuidRepresentation.STANDARD,
-    type_registry=TypeRegistry([_DecimalCodec(), _DateEncoder()]),
+    type_registry=TypeRegistry([_DecimalCodec(), _Int64Decoder(), _DateEncoder()]),
 )
 
 
@@ -71,10 +81,7 @@ def to_bson(value: Any) -> Any:
         return {name: to_bson(item) for name, item in value.items()}
     if isinstance(value, list | tuple):
         return [to_bson(item) for item in value]
-    if isinstance(value, datetime.datetime):
-        offset = value.utcoffset()
-        return value if offset is None else value.replace(tzinfo=None) - offset
-    if isinstance(value, datetime.date):
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return _midnight(value)
     if isinstance(value, decimal.Decimal):
         return _decimal128(value)
@@ -91,6 +98,11 @@ def from_bson(value: Any) -> Any:
         return [from_bson(item) for item in value]
     if isinstance(value, Decimal128):
         return value.to_decimal()
-    if isinstance(value, Binary) and value.subtype == 4:
-        return value.as_uuid()
+    if isinstance(value, Int64):
+        return int(value)
+    if isinstance(value, Binary):
+        # as pymongo decodes them: subtype 0 is bytes, 4 (standard) is a UUID
+        return (
+            bytes(value) if value.subtype == 0 else value.as_uuid() if value.subtype == 4 else value
+        )
     return value

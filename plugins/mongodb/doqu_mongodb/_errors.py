@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Mapping
+import reprlib
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from bson.errors import BSONError, InvalidDocument
@@ -22,6 +23,7 @@ from doqu.errors import (
     DoquError,
     DuplicateKeyError,
     InvalidDocumentError,
+    UnsupportedError,
 )
 
 __all__ = ["translate", "translated"]
@@ -31,6 +33,11 @@ _DUPLICATE_KEY = 11000
 # "Cannot create field 'b' in element {a: 2}": a dotted update runs into a non-document
 _PATH_NOT_VIABLE = 28
 _INDEX_NAME = re.compile(r"index: (\S+)")
+# FerretDB v1 reports a unique index it cannot build as InternalError (code 1) with this text
+_FERRETDB_UNIQUE = "UNIQUE constraint failed"
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 80
+_SHORT.maxdict = _SHORT.maxlist = 12
 
 
 def _message(error: Exception) -> str:
@@ -41,19 +48,27 @@ def _message(error: Exception) -> str:
     return text
 
 
-def _duplicate(details: Mapping[str, Any], place: str) -> DuplicateKeyError:
+def _duplicate(details: Mapping[str, Any], place: str, written: Sequence[Any]) -> DuplicateKeyError:
     message = str(details.get("errmsg", "duplicate key"))
-    key_value = details.get("keyValue") or {}
+    key_value = details.get("keyValue")
+    position = details.get("index", 0)
+    if key_value:
+        message += f" (duplicate {key_value!r})"
+    elif isinstance(position, int) and position < len(written):
+        # FerretDB and mongomock do not say which value: show what was being written
+        message += f" (writing {_SHORT.repr(written[position])})"
     match = _INDEX_NAME.search(message)
     return DuplicateKeyError(
         f"a record with the same key or unique value already exists in {place}: {message}; "
         "use another value, or update the existing record",
-        key=key_value.get("_id"),
+        key=(key_value or {}).get("_id"),
         index=match.group(1) if match else None,
     )
 
 
 def _refused(code: int | None, message: str, place: str) -> DoquError:
+    if _FERRETDB_UNIQUE in message:  # FerretDB v1 building a unique index over duplicates
+        return _duplicate({"errmsg": message}, place, ())
     if code == _PATH_NOT_VIABLE:
         return InvalidDocumentError(
             f"cannot set a nested field in {place}: {message}; set the outer field to a dict first"
@@ -64,15 +79,18 @@ def _refused(code: int | None, message: str, place: str) -> DoquError:
     )
 
 
-def translate(error: Exception, place: str) -> DoquError:
-    """The :mod:`doqu.errors` exception for a pymongo/bson ``error`` raised at ``place``."""
+def translate(error: Exception, place: str, written: Sequence[Any] = ()) -> DoquError:
+    """The :mod:`doqu.errors` exception for a pymongo/bson ``error`` raised at ``place``.
+
+    ``written`` are the records (or changes) the failed operation was writing, in order.
+    """
     if isinstance(error, errors.DuplicateKeyError):
-        return _duplicate(error.details or {}, place)
+        return _duplicate(error.details or {}, place, written)
     if isinstance(error, errors.BulkWriteError):
         write_errors = error.details.get("writeErrors") or [{}]
         for detail in write_errors:
             if detail.get("code") == _DUPLICATE_KEY:
-                return _duplicate(detail, place)
+                return _duplicate(detail, place, written)
         first = write_errors[0]
         return _refused(first.get("code"), str(first.get("errmsg", error)), place)
     if isinstance(error, errors.ConnectionFailure):
@@ -86,7 +104,10 @@ def translate(error: Exception, place: str) -> DoquError:
     if isinstance(error, errors.InvalidName):
         return ConfigurationError(f"invalid name for {place}: {error}; choose another name")
     if isinstance(error, errors.ConfigurationError):
-        return ConfigurationError(f"invalid MongoDB client configuration for {place}: {error}")
+        return ConfigurationError(
+            f"invalid MongoDB client configuration for {place}: {error}; the storage takes "
+            "database=, collection=, client= and MongoClient's options"
+        )
     if isinstance(error, InvalidDocument):  # also pymongo's DocumentTooLarge
         return InvalidDocumentError(f"MongoDB cannot store a record in {place}: {error}")
     if isinstance(error, errors.InvalidOperation) and "after close" in str(error):
@@ -98,9 +119,19 @@ def translate(error: Exception, place: str) -> DoquError:
 
 
 @contextlib.contextmanager
-def translated(place: str) -> Iterator[None]:
-    """Run a block, turning driver exceptions into doqu's."""
+def translated(place: str, *, mock: bool = False, written: Sequence[Any] = ()) -> Iterator[None]:
+    """Run a block, turning driver exceptions into doqu's (``written`` as for :func:`translate`).
+
+    With ``mock``, the driver is mongomock, which raises ``NotImplementedError`` for what it
+    does not imitate.
+    """
     try:
         yield
     except (errors.PyMongoError, BSONError) as error:
-        raise translate(error, place) from error
+        raise translate(error, place, written) from error
+    except NotImplementedError as error:
+        if not mock:
+            raise
+        raise UnsupportedError(
+            f"mongomock cannot do this on {place}: {error}; run it on a MongoDB server"
+        ) from error

@@ -7,7 +7,7 @@ its capabilities to the server it finds.
 
 from __future__ import annotations
 
-from doqu._hookspecs import BackendSpec, TestTarget, hookimpl
+from doqu import BackendSpec, TestTarget, hookimpl
 
 from ._targets import mongodb_target, mongomock_target
 

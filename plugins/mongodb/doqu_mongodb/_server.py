@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bson import ObjectId
+
 from doqu import Capabilities, KnownGap
 
 __all__ = ["MONGODB_CAPABILITIES", "ServerInfo", "detect", "mongomock_info"]
@@ -29,7 +31,9 @@ MONGODB_CAPABILITIES = Capabilities(
     bytes_values=True,
     uuid_values=True,
     nan_values=True,
+    nested_lists=True,
     server_side_queries=True,
+    native_types=(ObjectId,),
 )
 
 _FERRETDB_CAPABILITIES = MONGODB_CAPABILITIES.replace(
@@ -38,15 +42,76 @@ _FERRETDB_CAPABILITIES = MONGODB_CAPABILITIES.replace(
     nan_values=False,
     # $expr is not implemented ("The operator $eq is not implemented yet"): no $month/$dayOfMonth
     date_parts=False,
+    # 'invalid value: { "t": [ [ "red" ] ] } (nested arrays are not supported)' (code 2)
+    nested_lists=False,
 )
 
 _MONGOMOCK_CAPABILITIES = MONGODB_CAPABILITIES.replace(
     # mongomock's $expr lacks $type ("Unrecognized expression '$type'"), which guards $month
     date_parts=False,
+    # it stores Decimal128 but cannot compare it ("does not know how to sort ... Decimal128")
+    decimal_values=False,
 )
 
-_FERRETDB_GAPS: tuple[KnownGap, ...] = ()
-_MONGOMOCK_GAPS: tuple[KnownGap, ...] = ()
+
+def _gaps(reason: str, raises: type[BaseException] | None, *tests: str) -> list[KnownGap]:
+    return [KnownGap(test, reason, "never", raises) for test in tests]
+
+
+# each observed on FerretDB v1.24.2 with its SQLite backend
+_FERRETDB_GAPS = (
+    *_gaps(
+        "FerretDB v1's $all on a dotted path through a list of records needs every value in "
+        "one element ({'pets.kind': {'$all': ['cat', 'dog']}} matches nothing)",
+        AssertionError,
+        "NestedLookupContract::test_dotted_contains_all_gathers_values_from_several_elements",
+    ),
+    *_gaps(
+        "FerretDB v1 matches null through lists its own way: {'p.x': null} matches p: [], "
+        "[1] and [null], and not [{}, {'x': 2}]",
+        None,
+        "DifferentialContract::test_differential_queries_through_lists_match_the_reference",
+    ),
+)
+
+# mongomock 4.3 compares values with Python's ==, and walks lists its own way
+_MONGOMOCK_GAPS = (
+    *_gaps(
+        "mongomock compares with Python's ==, where True == 1",
+        AssertionError,
+        "GetOrCreateContract::test_get_or_create_does_not_take_true_for_one",
+        "EqualityLookupContract::test_equals_keeps_bools_apart_from_numbers",
+        "EqualityLookupContract::test_nin_matches_unlisted_values_and_missing",
+        "DistinctValuesContract::test_values_count_equal_numbers_once",
+    ),
+    *_gaps(
+        "mongomock does not match a list against an element that is an equal list",
+        AssertionError,
+        "EqualityLookupContract::test_equals_with_a_list_matches_an_equal_element_list",
+        "ListLookupContract::test_list_elements_are_not_flattened_twice",
+    ),
+    *_gaps(
+        "mongomock does not treat a dotted path through a scalar as missing (None misses it)",
+        AssertionError,
+        "NestedLookupContract::test_dotted_none_matches_none_and_missing",
+    ),
+    *_gaps(
+        "mongomock does not sort a list by its smallest (largest, descending) element",
+        AssertionError,
+        "OrderingContract::test_order_by_a_list_uses_its_smallest_then_largest_element",
+    ),
+    *_gaps(
+        "mongomock does not sort NaN below the other numbers",
+        AssertionError,
+        "ValueTypeContract::test_nan_sorts_below_every_number",
+    ),
+    *_gaps(
+        "mongomock's differences above show in random queries too",
+        None,
+        "DifferentialContract::test_differential_queries_match_the_reference",
+        "DifferentialContract::test_differential_queries_through_lists_match_the_reference",
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,12 @@ from typing import Any, ClassVar, Generic, Self, TypeVar, overload
 
 import bson
 from bson.objectid import ObjectId
-from pymongo import ReplaceOne, ReturnDocument
+from pymongo import ReplaceOne
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError as PyMongoDuplicateKeyError
 
 from doqu import Condition, Index, QuerySpec, StorageAdapter
+from doqu._paths import set_path
 from doqu.errors import BackendConnectionError, BackendError, ConfigurationError
 
 from . import _clients, _keys
@@ -183,8 +184,8 @@ class MongoStorage(StorageAdapter):
         result: Filter = self._out(compiled)
         return result
 
-    def _errors(self) -> contextlib.AbstractContextManager[None]:
-        return translated(self._place)
+    def _errors(self, written: Sequence[Any] = ()) -> contextlib.AbstractContextManager[None]:
+        return translated(self._place, mock=self._lease.mock, written=written)
 
     def _records(self, documents: Iterator[Record]) -> Iterator[tuple[Key, Record]]:
         decode = self._in
@@ -231,7 +232,7 @@ class MongoStorage(StorageAdapter):
 
     def _add(self, record: Record) -> Key:
         key = ObjectId()
-        with self._errors():
+        with self._errors([record]):
             self.collection.insert_one(self._out({_ID: key, **record}))
         return key
 
@@ -239,19 +240,22 @@ class MongoStorage(StorageAdapter):
         if not records:
             return []
         documents = [self._out({_ID: ObjectId(), **record}) for record in records]
-        with self._errors():
+        with self._errors(records):
             self.collection.insert_many(documents, ordered=True)
         return [document[_ID] for document in documents]
 
     def _put(self, key: Key, record: Record) -> None:
-        with self._errors():
+        with self._errors([record]):
             self.collection.replace_one({_ID: key}, self._out(record), upsert=True)
 
     def _put_many(self, items: Sequence[tuple[Key, Record]]) -> None:
         if not items:
             return
+        if self._lease.mock:  # mongomock's bulk_write fails on pymongo 4.9+'s ReplaceOne
+            super()._put_many(items)
+            return
         requests = [ReplaceOne({_ID: key}, self._out(record), upsert=True) for key, record in items]
-        with self._errors():
+        with self._errors([record for _, record in items]):
             self.collection.bulk_write(requests, ordered=True)
 
     def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
@@ -259,7 +263,10 @@ class MongoStorage(StorageAdapter):
         for start in range(0, len(unique), _KEYS_PER_FIND):
             chunk = unique[start : start + _KEYS_PER_FIND]
             with self._errors():
-                cursor = self.collection.find({_ID: {"$in": chunk}}, batch_size=len(chunk))
+                # at most one document per key: one batch, and the server closes the cursor
+                cursor = self.collection.find(
+                    {_ID: {"$in": chunk}}, limit=len(chunk), batch_size=len(chunk)
+                )
             yield from self._records(cursor)
 
     def _remove(self, key: Key) -> bool:
@@ -309,9 +316,24 @@ class MongoStorage(StorageAdapter):
     def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
         if spec.is_windowed:
             return super()._update_where(spec, changes)
+        wanted = self._filter(spec.condition)
         update = {"$set": self._out(dict(changes))}
-        with self._errors():
-            return self.collection.update_many(self._filter(spec.condition), update).matched_count
+        with self._errors([changes]):
+            self._check_paths(wanted, changes)
+            return self.collection.update_many(wanted, update).matched_count
+
+    def _check_paths(self, wanted: Filter, changes: Mapping[str, Any]) -> None:
+        """Raise, before anything is written, if a dotted change runs into a non-record.
+
+        MongoDB would fail only on the first such document, after updating some others.
+        """
+        dotted = [field for field in changes if "." in field]
+        if not dotted:
+            return
+        heads = {field.split(".", 1)[0]: 1 for field in dotted}
+        for document in self.collection.find(wanted, heads, batch_size=_BATCH_SIZE):
+            for field in dotted:
+                set_path(document, field, None)
 
     def _keys(self) -> Iterator[Key]:
         with self._errors():
@@ -329,15 +351,14 @@ class MongoStorage(StorageAdapter):
         """Atomic, on every server, without a unique index on the condition's fields.
 
         A record ``get_or_create`` creates gets a key derived from the conditions (an
-        ``ObjectId`` made of their hash), inserted by an upsert on ``_id``: ``_id`` is unique
-        on every server, so of concurrent callers exactly one inserts and the others find its
-        record. A record under that key that no longer matches (it was changed) makes the
-        next "generation" of the key the candidate. An upsert on other fields alone is not
-        atomic: without a unique index, MongoDB and FerretDB both let racing upserts insert
-        twice.
+        ``ObjectId`` made of their hash): ``_id`` is unique on every server, so of concurrent
+        callers exactly one inserts and the others find its record. A record under that key
+        that no longer matches (it was changed) makes the next "generation" of the key the
+        candidate. An upsert on the condition's fields alone is not atomic: without a unique
+        index on them, MongoDB and FerretDB both let racing upserts insert twice.
         """
         wanted = self._filter(condition)
-        with self._errors(), self._atomic:
+        with self._errors([record]), self._atomic:
             found = self.collection.find_one(wanted)
             if found is None:
                 key, found = self._insert_derived(condition, wanted, self._out(record))
@@ -354,18 +375,14 @@ class MongoStorage(StorageAdapter):
         for generation in range(_MAX_GENERATIONS):
             key = _derived_key(condition, generation)
             try:
-                found = self.collection.find_one_and_update(
-                    {**wanted, _ID: key},
-                    {"$setOnInsert": document},
-                    upsert=True,
-                    return_document=ReturnDocument.BEFORE,
-                )
+                self.collection.insert_one({_ID: key, **document})
             except PyMongoDuplicateKeyError:
                 # a racing caller inserted it (then it matches), or it is stale (next one)
                 found = self.collection.find_one({**wanted, _ID: key})
                 if found is None:
                     continue
-            return key, found
+                return key, found
+            return key, None
         raise BackendError(
             f"get_or_create() found {_MAX_GENERATIONS} records in {self._place} that it "
             "created for these conditions and that no longer match them; delete them or use "
@@ -386,7 +403,7 @@ def _first(pair: tuple[str, Any]) -> str:
 
 
 def _canonical(value: Any) -> Any:
-    # values MongoDB finds equal must derive the same key: 1.0 is stored and matched as 1
+    # values MongoDB finds equal must derive the same key: it matches 1.0 and 1 alike
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
         return int(value)
     if isinstance(value, dict):

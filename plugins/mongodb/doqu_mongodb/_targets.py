@@ -12,8 +12,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from doqu import StorageAdapter
-from doqu._hookspecs import TestTarget
+from doqu import StorageAdapter, TestTarget
 from doqu._url import parse_url
 from doqu.errors import DoquError
 

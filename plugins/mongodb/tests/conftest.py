@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from bson.codec_options import CodecOptions
-from pymongo import MongoClient
 from pymongo.collection import Collection
 
 from doqu_mongodb import MongoStorage
@@ -39,11 +38,10 @@ def server_url() -> str:
     pytest.skip(message)
 
 
-def target_location(target: str) -> tuple[str, str | None]:
-    """The URL of ``target`` and the database to pass (``None`` when the URL names one)."""
-    url = "mongomock://plugin-tests/" if target == "mongomock" else server_url()
-    names_database = urlsplit(url).path.strip("/") != ""
-    return url, None if names_database else DATABASE
+@pytest.fixture
+def real_url() -> str:
+    """The real server's URL (see :func:`server_url`)."""
+    return server_url()
 
 
 @pytest.fixture(params=TARGETS)
@@ -56,13 +54,21 @@ def target(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def make_storage(target: str) -> Iterator[Any]:
+def location(target: str) -> tuple[str, str | None]:
+    """The target's URL, and the database to pass (``None`` when the URL names one)."""
+    url = "mongomock://plugin-tests/" if target == "mongomock" else server_url()
+    names_database = urlsplit(url).path.strip("/") != ""
+    return url, None if names_database else DATABASE
+
+
+@pytest.fixture
+def make_storage(location: tuple[str, str | None]) -> Iterator[Any]:
     """Makes storages on fresh collections of the target; drops them afterwards."""
     made: list[MongoStorage] = []
+    url, database = location
 
     def make(**options: Any) -> MongoStorage:
         name = f"t_{uuid.uuid4().hex}"
-        url, database = target_location(target)
         storage = MongoStorage(url, database=database, collection=name, **options)
         made.append(storage)
         return storage
@@ -89,12 +95,4 @@ def raw(storage: MongoStorage) -> Collection[dict[str, Any]]:
     collection = storage.collection
     if storage.server.kind == "mongomock":
         return collection  # stores BSON types as given and has no codec options
-    return collection.with_options(codec_options=CodecOptions(uuid_representation=4))
-
-
-@pytest.fixture
-def real_client() -> Iterator[MongoClient[dict[str, Any]]]:
-    """A client of its own on the real server."""
-    client: MongoClient[dict[str, Any]] = MongoClient(server_url(), serverSelectionTimeoutMS=5000)
-    yield client
-    client.close()
+    return collection.with_options(codec_options=CodecOptions())

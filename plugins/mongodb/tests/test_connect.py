@@ -11,7 +11,7 @@ import pytest
 from pymongo import MongoClient, ReadPreference, monitoring
 
 import doqu
-from doqu._connect import connect
+from doqu import connect
 from doqu.errors import ConfigurationError, InvalidURLError
 from doqu_mongodb import MongoStorage
 

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 from bson.objectid import ObjectId
+from pymongo.collection import Collection
+
 from doqu.errors import DocumentNotFoundError, DuplicateKeyError, InvalidDocumentError
 from doqu_mongodb import MongoStorage
-from pymongo.collection import Collection
 
 HEX = "5f1d7a3b9c8e4d2a1b0c9d8e"
 OTHER_HEX = "0123456789abcdef01234567"

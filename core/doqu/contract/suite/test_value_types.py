@@ -43,7 +43,6 @@ BASE_VALUES = {
     "far-future": datetime(9999, 12, 31, 23, 59, 59, 999000),
     "empty-list": [],
     "mixed-list": [1, "a", None, True, 2.5, datetime(2024, 1, 1)],
-    "nested-lists": [[1, 2], [], [[3]]],
     "empty-dict": {},
     "nested-dict": {"a": {"b": [1, {"c": None, "d": False}]}, "e": 0.5},
 }
@@ -82,6 +81,19 @@ class ValueTypeContract(StorageFixtures):
         key = storage.save({"v": value})
         storage.save({"v": "other"})
         assert keys(storage.find(v=value)) == {key}
+
+    @requires("nested_lists")
+    def test_nested_lists_round_trip(self, storage: StorageAdapter, raw: Oracle) -> None:
+        value = [[1, 2], [], [[3]]]
+        read, stored = round_trip(storage, raw, value)
+        assert same(read, value)
+        assert same(stored, value)
+
+    @requires("nested_lists")
+    def test_nested_lists_are_found_by_equality(self, storage: StorageAdapter) -> None:
+        key = storage.save({"v": [[1, 2], [], [[3]]]})
+        storage.save({"v": [[1, 2]]})
+        assert keys(storage.find(v=[[1, 2], [], [[3]]])) == {key}
 
     def test_datetimes_keep_milliseconds(self, storage: StorageAdapter, raw: Oracle) -> None:
         value = datetime(2024, 1, 1, 12, 0, 0, 1000)
