@@ -9,7 +9,6 @@ so ``doqu --help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import warnings
@@ -17,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 from . import __version__
+from ._capabilities import Capabilities
 from ._check import add_check_command
 from ._copy_command import add_copy_command
 from ._discovery import BackendInfo, PluginFailure, PluginWarning, backends, plugin_failures
@@ -104,7 +104,7 @@ def _as_json(listed: list[BackendInfo], failures: list[PluginFailure]) -> dict[s
                 "status": info.status,
                 "error": info.error,
                 "capabilities": (
-                    dataclasses.asdict(info.capabilities) if info.capabilities else None
+                    _capabilities_json(info.capabilities) if info.capabilities else None
                 ),
             }
             for info in listed
@@ -150,3 +150,11 @@ def _as_text(listed: list[BackendInfo], failures: list[PluginFailure]) -> str:
         lines += ["", "Plugins that failed to load:"]
         lines += [f"  - {failure.error}" for failure in failures]
     return "\n".join(lines)
+
+
+def _capabilities_json(capabilities: Capabilities) -> dict[str, Any]:
+    flags: dict[str, Any] = {name: getattr(capabilities, name) for name in capabilities.names()}
+    flags["native_types"] = [
+        f"{kind.__module__}.{kind.__qualname__}" for kind in capabilities.native_types
+    ]
+    return flags

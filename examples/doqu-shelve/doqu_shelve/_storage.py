@@ -23,7 +23,7 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from doqu import Capabilities, Condition, QuerySpec, StorageAdapter
-from doqu._evaluate import run
+from doqu.backend import run
 from doqu.errors import (
     BackendConnectionError,
     BackendError,

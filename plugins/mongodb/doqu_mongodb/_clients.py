@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote
 from pymongo import MongoClient, common
 from pymongo.errors import ConfigurationError as PyMongoConfigurationError
 
-from doqu._url import mask_password, parse_url
+from doqu.backend import mask_password, parse_url
 from doqu.errors import ConfigurationError, InvalidURLError
 
 from . import _mock

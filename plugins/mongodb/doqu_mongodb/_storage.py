@@ -19,7 +19,7 @@ from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError as PyMongoDuplicateKeyError
 
 from doqu import Condition, Index, QuerySpec, StorageAdapter
-from doqu._paths import set_path
+from doqu.backend import set_path
 from doqu.errors import BackendConnectionError, BackendError, ConfigurationError
 
 from . import _clients, _keys

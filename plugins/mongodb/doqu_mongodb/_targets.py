@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from doqu import StorageAdapter, TestTarget
-from doqu._url import parse_url
+from doqu.backend import parse_url
 from doqu.errors import DoquError
 
 from . import _mock

@@ -1,0 +1,48 @@
+"""The toolkit for backend authors: what a plugin needs beyond the user-facing API.
+
+A backend implements :class:`StorageAdapter`'s primitives. One that cannot filter or sort
+itself hands ``(key, record)`` pairs to :func:`run`, which applies a :class:`QuerySpec` with
+doqu's reference semantics; one that can, compiles the condition tree (:class:`Lookup`,
+:class:`And`, :class:`Or`, :class:`Not`) to its native query language. See
+``docs/plugin-guide.md``.
+"""
+
+from ._capabilities import Capabilities, KnownGap
+from ._conditions import LOOKUPS, MATCH_ALL, And, Condition, Lookup, Not, Or
+from ._evaluate import matcher, run, sort_records
+from ._hookspecs import BackendSpec, TestTarget, hookimpl
+from ._paths import path_values, set_path, unwound
+from ._records import Record, check_record
+from ._storage import Key, QuerySpec, StorageAdapter
+from ._url import URL, mask_password, parse_url
+from ._values import sort_key
+
+__all__ = [
+    "LOOKUPS",
+    "MATCH_ALL",
+    "URL",
+    "And",
+    "BackendSpec",
+    "Capabilities",
+    "Condition",
+    "Key",
+    "KnownGap",
+    "Lookup",
+    "Not",
+    "Or",
+    "QuerySpec",
+    "Record",
+    "StorageAdapter",
+    "TestTarget",
+    "check_record",
+    "hookimpl",
+    "mask_password",
+    "matcher",
+    "parse_url",
+    "path_values",
+    "run",
+    "set_path",
+    "sort_key",
+    "sort_records",
+    "unwound",
+]
