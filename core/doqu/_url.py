@@ -9,10 +9,12 @@ passwords out of messages and logs.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from .errors import InvalidURLError
+from .errors import ConfigurationError, InvalidURLError
 
 __all__ = ["EXPECTED_FORM", "SCHEME", "URL", "mask_password", "parse_url"]
 
@@ -59,6 +61,37 @@ class URL:
                 )
             options[name] = value
         return options
+
+    def merged_options(
+        self, given: Mapping[str, Any], accepted: Sequence[str], *, backend: str
+    ) -> dict[str, Any]:
+        """The URL's query options and the keywords given to ``connect()``, as one dict.
+
+        Raises ``InvalidURLError`` for a URL option ``backend`` does not accept, and
+        ``ConfigurationError`` for such a keyword or an option given both ways with different
+        values.
+        """
+        from_url = self.options()
+        unknown = sorted(set(from_url) - set(accepted))
+        if unknown:
+            raise InvalidURLError(
+                f"connection URL {str(self)!r} has unknown option(s) {unknown!r} (accepted: "
+                f"{', '.join(accepted)}) for the {backend} backend",
+                url=str(self),
+            )
+        unknown = sorted(set(given) - set(accepted))
+        if unknown:
+            raise ConfigurationError(
+                f"unknown option(s) {unknown!r} for the {backend} backend; accepted: "
+                f"{', '.join(accepted)}"
+            )
+        for name, value in given.items():
+            if name in from_url and from_url[name] != value:
+                raise ConfigurationError(
+                    f"{name} is given twice, as {from_url[name]!r} in URL {str(self)!r} and "
+                    f"as {value!r}; give it once"
+                )
+        return {**from_url, **given}
 
     def __str__(self) -> str:
         return mask_password(self.raw)

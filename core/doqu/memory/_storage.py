@@ -28,7 +28,7 @@ from .._indexes import Index
 from .._paths import path_values, set_path
 from .._records import Record
 from .._storage import Key, QuerySpec, StorageAdapter
-from .._url import parse_url
+from .._url import URL, parse_url
 from .._values import sort_key
 from ..errors import BackendError, ConfigurationError, DuplicateKeyError, InvalidURLError
 
@@ -236,20 +236,9 @@ class MemoryStorage(StorageAdapter):
     @classmethod
     def from_url(cls, url: str, **options: Any) -> Self:
         """Build a storage from ``memory://[NAME][?collection=NAME]`` and ``collection=``."""
-        unknown = sorted(set(options) - set(_OPTIONS))
-        if unknown:
-            raise ConfigurationError(
-                f"unknown option(s) {unknown!r} for the memory backend; accepted: "
-                f"{', '.join(_OPTIONS)}"
-            )
-        name, url_options = _parse_url(url)
-        given = options.get("collection", url_options.get("collection", _DEFAULT_COLLECTION))
-        if given != url_options.get("collection", given):
-            raise ConfigurationError(
-                f"collection is given twice, as {url_options['collection']!r} in URL "
-                f"{url!r} and as {given!r}; give it once"
-            )
-        return cls(name, collection=given)
+        parsed = parse_url(url)
+        options = parsed.merged_options(options, _OPTIONS, backend="memory")
+        return cls(_store_name(parsed), collection=options.get("collection", _DEFAULT_COLLECTION))
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -362,9 +351,8 @@ class MemoryStorage(StorageAdapter):
         return f"<MemoryStorage {where} collection {self.collection!r}>"
 
 
-def _parse_url(url: str) -> tuple[str | None, dict[str, str]]:
-    """The store name (``None``: private) and the query options of a ``memory://`` URL."""
-    parsed = parse_url(url)
+def _store_name(parsed: URL) -> str | None:
+    """The store name of a ``memory://`` URL (``None``: private)."""
 
     def invalid(problem: str) -> InvalidURLError:
         return InvalidURLError(
@@ -381,11 +369,7 @@ def _parse_url(url: str) -> tuple[str | None, dict[str, str]]:
     name = unquote(parsed.location or parsed.path[1:])
     if "/" in name:
         raise invalid(f"has a store name {name!r} containing '/'")
-    options = parsed.options()
-    unknown = sorted(set(options) - set(_OPTIONS))
-    if unknown:
-        raise invalid(f"has unknown option(s) {unknown!r} (accepted: {', '.join(_OPTIONS)})")
-    return name or None, options
+    return name or None
 
 
 class MemoryOracle:

@@ -20,10 +20,10 @@ import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Self
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote
 
 from doqu import Capabilities, Condition, QuerySpec, StorageAdapter
-from doqu.backend import run
+from doqu.backend import URL, parse_url, run
 from doqu.errors import (
     BackendConnectionError,
     BackendError,
@@ -121,20 +121,9 @@ class ShelveStorage(StorageAdapter):
     @classmethod
     def from_url(cls, url: str, **options: Any) -> Self:
         """Build a storage from ``shelve://PATH[?collection=NAME]`` and ``collection=``."""
-        unknown = sorted(set(options) - set(_OPTIONS))
-        if unknown:
-            raise ConfigurationError(
-                f"unknown option(s) {unknown!r} for the shelve backend; accepted: "
-                f"{', '.join(_OPTIONS)}"
-            )
-        path, url_options = _parse_url(url)
-        given = options.get("collection", url_options.get("collection", _DEFAULT_COLLECTION))
-        if given != url_options.get("collection", given):
-            raise ConfigurationError(
-                f"collection is given twice, as {url_options['collection']!r} in URL "
-                f"{url!r} and as {given!r}; give it once"
-            )
-        return cls(path, collection=given)
+        parsed = parse_url(url)
+        options = parsed.merged_options(options, _OPTIONS, backend="shelve")
+        return cls(_file_path(parsed), collection=options.get("collection", _DEFAULT_COLLECTION))
 
     # -- the six primitives ------------------------------------------------------------------
 
@@ -236,22 +225,18 @@ class ShelveStorage(StorageAdapter):
         return f"<ShelveStorage {self.path!r} collection {self.collection!r}>"
 
 
-def _parse_url(url: str) -> tuple[str, dict[str, str]]:
-    """The file path and the query options of a ``shelve://`` URL."""
-    parts = urlsplit(url)
-    path = unquote(parts.netloc + parts.path)
-    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+def _file_path(parsed: URL) -> str:
+    """The file path of a ``shelve://`` URL."""
+    path = unquote(parsed.location + parsed.path)
     problem = None
-    if parts.scheme.lower() != _SCHEME:
-        problem = f"has scheme {parts.scheme!r}, not {_SCHEME!r}"
+    if parsed.scheme != _SCHEME:
+        problem = f"has scheme {parsed.scheme!r}, not {_SCHEME!r}"
     elif not path:
         problem = "names no file"
-    elif unknown := sorted(set(options) - set(_OPTIONS)):
-        problem = f"has unknown option(s) {unknown!r} (accepted: {', '.join(_OPTIONS)})"
     if problem:
         raise InvalidURLError(
-            f"shelve URL {url!r} {problem}; use 'shelve:///absolute/path.db' or "
+            f"shelve URL {str(parsed)!r} {problem}; use 'shelve:///absolute/path.db' or "
             "'shelve://relative/path.db', optionally with ?collection=NAME",
-            url=url,
+            url=str(parsed),
         )
-    return path, options
+    return path
