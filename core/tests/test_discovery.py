@@ -11,14 +11,12 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 import textwrap
 import types
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -602,43 +600,15 @@ def test_capabilities_come_from_the_adapter_class(register: Register) -> None:
 # -- installed with pip, used from a new virtual environment ---------------------------------
 
 
-def _run(command: Sequence[str | Path], cwd: Path) -> subprocess.CompletedProcess[str]:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", STRICT_ENV}
-    }
-    environment["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    return subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
-def test_installed_broken_plugins_are_reported_and_never_break_the_others(tmp_path: Path) -> None:
-    # Build from copies: building in place would write build/ and *.egg-info into the repo.
+def test_installed_broken_plugins_are_reported_and_never_break_the_others(
+    tmp_path: Path, new_venv: Any
+) -> None:
+    venv = new_venv(tmp_path)
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
-    core = tmp_path / "doqu"
-    shutil.copytree(REPO / "core" / "doqu", core / "core" / "doqu", ignore=ignore)
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
-        if (REPO / name).exists():
-            shutil.copy(REPO / name, core / name)
     fixtures = shutil.copytree(FIXTURE_PLUGINS, tmp_path / "plugins", ignore=ignore)
-    venv = tmp_path / "venv"
-    created = _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=tmp_path)
-    assert created.returncode == 0, created.stderr
-    bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
-    python = bin_dir / "python"
-    pip = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet"]
-    installed = _run([*pip, core, fixtures / "broken", fixtures / "misspelled"], cwd=tmp_path)
-    assert installed.returncode == 0, installed.stderr
+    venv.pip_install(venv.core, fixtures / "broken", fixtures / "misspelled")
 
-    listing = _run([bin_dir / "doqu", "backends"], cwd=tmp_path)
+    listing = venv.doqu("backends")
     assert listing.returncode == 1, listing.stderr
     assert re.search(
         rf"^memory +memory +doqu +{re.escape(doqu.__version__)} +ok ", listing.stdout, re.M
@@ -655,7 +625,7 @@ def test_installed_broken_plugins_are_reported_and_never_break_the_others(tmp_pa
     ) in listing.stdout
     assert listing.stderr == ""
 
-    as_json = json.loads(_run([bin_dir / "doqu", "backends", "--json"], cwd=tmp_path).stdout)
+    as_json = json.loads(venv.doqu("backends", "--json").stdout)
     assert [(b["name"], b["status"]) for b in as_json["backends"]] == [("memory", "ok")]
     assert [(f["plugin"], f["kind"]) for f in as_json["failures"]] == [
         ("broken", "PluginLoadError"),
@@ -663,7 +633,7 @@ def test_installed_broken_plugins_are_reported_and_never_break_the_others(tmp_pa
     ]
 
     code = "import doqu; s = doqu.connect('memory://'); s.save({'a': 1}); print(len(s))"
-    used = _run([python, "-c", code], cwd=tmp_path)
+    used = venv.python_code(code)
     assert (used.returncode, used.stdout) == (0, "1\n"), used.stderr
     assert "PluginWarning: doqu plugin 'broken' (distribution doqu-broken-fixture" in used.stderr
     assert "PluginWarning: doqu plugin 'misspelled'" in used.stderr

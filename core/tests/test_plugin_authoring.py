@@ -9,25 +9,19 @@ the same way shows that ``doqu check`` names exactly the methods it is missing.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from doqu import __version__ as doqu_version
-from doqu._discovery import STRICT_ENV
 from doqu.contract import CONTRACT_VERSION
 
 REPO = Path(__file__).resolve().parents[2]
 SHELVE = REPO / "examples" / "doqu-shelve"
 INCOMPLETE = Path(__file__).resolve().parent / "plugins" / "incomplete"
-# building in place would write build/ and *.egg-info into the repository: build from copies
 IGNORE = shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist", ".*")
 SHELVE_CAPABILITIES = (
     "regex, date_parts, atomic_get_or_create, thread_safe, persistent, decimal_values, "
@@ -35,77 +29,18 @@ SHELVE_CAPABILITIES = (
 )
 
 
-def run(command: Sequence[str | Path], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``command`` as a user's shell would: nothing of this test process leaks in."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", STRICT_ENV}
-    }
-    environment["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    return subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
-@dataclass(frozen=True)
-class Venv:
-    """A virtual environment and a scratch directory to work in."""
-
-    bin: Path
-    work: Path
-
-    @property
-    def python(self) -> Path:
-        return self.bin / "python"
-
-    def pip_install(self, *requirements: str | Path) -> None:
-        pip = [sys.executable, "-m", "pip", "--python", self.python, "install", "--quiet"]
-        installed = run([*pip, *requirements], cwd=self.work)
-        assert installed.returncode == 0, installed.stderr
-
-    def pip_uninstall(self, name: str) -> None:
-        pip = [sys.executable, "-m", "pip", "--python", self.python, "uninstall", "--yes", name]
-        removed = run(pip, cwd=self.work)
-        assert removed.returncode == 0, removed.stderr
-
-    def doqu(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return run([self.bin / "doqu", *args], cwd=self.work)
-
-    def python_code(self, code: str) -> subprocess.CompletedProcess[str]:
-        return run([self.python, "-c", code], cwd=self.work)
-
-
-def copy_of(source: Path, target: Path) -> Path:
-    return shutil.copytree(source, target, ignore=IGNORE)
-
-
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Venv:
+def venv(tmp_path_factory: pytest.TempPathFactory, new_venv: Any) -> Any:
     """doqu, its contract-suite dependencies, then doqu-shelve, installed as a user would."""
     root = tmp_path_factory.mktemp("authoring")
-    core = copy_of(REPO / "core" / "doqu", root / "doqu" / "core" / "doqu").parents[1]
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
-        if (REPO / name).exists():
-            shutil.copy(REPO / name, core / name)
-    created = run([sys.executable, "-m", "venv", "--without-pip", root / "venv"], cwd=root)
-    assert created.returncode == 0, created.stderr
-    work = root / "work"
-    work.mkdir()
-    env = Venv(root / "venv" / ("Scripts" if os.name == "nt" else "bin"), work)
-    env.pip_install(f"{core}[contract]")
-    env.pip_install(copy_of(SHELVE, root / "doqu-shelve"))
+    env = new_venv(root)
+    env.pip_install(f"{env.core}[contract]")
+    env.pip_install(shutil.copytree(SHELVE, root / "doqu-shelve", ignore=IGNORE))
     return env
 
 
 def test_installed_shelve_plugin_is_listed_connects_persists_and_passes_the_contract(
-    venv: Venv,
+    venv: Any,
 ) -> None:
     # installed as a package, not found through a path into the repository
     where = venv.python_code("import doqu_shelve; print(doqu_shelve.__file__)")
@@ -172,8 +107,8 @@ def test_installed_shelve_plugin_is_listed_connects_persists_and_passes_the_cont
     assert report.endswith(f"OK: 'shelve' passes contract suite {CONTRACT_VERSION}\n")
 
 
-def test_check_of_an_incomplete_plugin_names_exactly_the_missing_methods(venv: Venv) -> None:
-    venv.pip_install(copy_of(INCOMPLETE, venv.work.parent / "incomplete"))
+def test_check_of_an_incomplete_plugin_names_exactly_the_missing_methods(venv: Any) -> None:
+    venv.pip_install(shutil.copytree(INCOMPLETE, venv.work.parent / "incomplete", ignore=IGNORE))
     try:
         checked = venv.doqu("check", "incomplete://anything")
         assert (checked.returncode, checked.stdout) == (1, ""), checked.stderr
