@@ -156,16 +156,54 @@ def check_value(
 
 def check_record(record: Mapping[Any, Any], capabilities: Capabilities, *, path: str = "") -> None:
     """Raise unless every key and value of ``record`` is storable; nested records too."""
-    if not isinstance(record, Mapping):
+    if type(record) is not dict and not isinstance(record, Mapping):
         raise InvalidDocumentError(
             f"a record must be a dict, got {type(record).__name__} {record!r}", value=record
         )
+    # This runs for every record saved: common values are accepted without building a path or
+    # walking check_value, which would cost more than the driver's own encoding.
     for name, value in record.items():
-        check_field_name(name, where=f"field name in {path}" if path else "field name")
-        if not path and name == KEY_FIELD:
+        if name not in _VALID_NAMES:
+            _check_record_name(name, path)
+        if _is_plain(value):
+            continue
+        kind = type(value)
+        if kind is list and all(map(_is_plain, value)):
+            continue
+        inner = f"{path}.{name}" if path else name
+        if kind is dict:
+            check_record(value, capabilities, path=inner)
+        else:
+            check_value(value, capabilities, path=inner)
+
+
+def _is_plain(value: Any) -> bool:
+    """Whether ``value`` is a scalar every backend stores (the fast path of the checks)."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return bool(_INT64_MIN <= value <= _INT64_MAX)
+    if kind is float:
+        return bool(value == value)  # not NaN
+    if kind is datetime.datetime:
+        return value.tzinfo is None
+    return False
+
+
+#: field names already found valid (never KEY_FIELD); bounded, so odd data cannot grow it
+_VALID_NAMES: set[str] = set()
+_VALID_NAMES_MAX = 4096
+
+
+def _check_record_name(name: Any, path: str) -> None:
+    check_field_name(name, where=f"field name in {path}" if path else "field name")
+    if name == KEY_FIELD:
+        if not path:
             raise InvalidDocumentError(
                 f"field name {KEY_FIELD!r} is reserved for the primary key; pass the key as "
                 "save(data, primary_key=...) instead",
                 field=name,
             )
-        check_value(value, capabilities, path=f"{path}.{name}" if path else name)
+    elif len(_VALID_NAMES) < _VALID_NAMES_MAX:
+        _VALID_NAMES.add(name)

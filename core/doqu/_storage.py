@@ -108,7 +108,10 @@ class StorageAdapter(abc.ABC):
     # -- primitives with client-side defaults: override to push work to the backend ---------
 
     def _add_many(self, records: Sequence[Record]) -> list[Key]:
-        """Store new records; return their keys in order."""
+        """Store new records; return their keys in order.
+
+        Like every primitive given records, it may keep or change them: they are fresh copies.
+        """
         return [self._add(record) for record in records]
 
     def _put_many(self, items: Sequence[tuple[Key, Record]]) -> None:
@@ -236,9 +239,10 @@ class StorageAdapter(abc.ABC):
         Every item is checked before anything is written; returns the keys in order.
         """
         prepared: list[tuple[Any, Record, Key | None]] = []
+        capabilities = self.capabilities  # a property on some backends: read it once
         for data in items:
             record, key = to_record(data)
-            check_record(record, self.capabilities)
+            check_record(record, capabilities)
             prepared.append((data, record, None if key is None else self.check_key(key)))
         new = self._add_many([record for _, record, key in prepared if key is None])
         self._put_many([(key, record) for _, record, key in prepared if key is not None])

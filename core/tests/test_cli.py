@@ -91,7 +91,8 @@ def test_backends_json_lists_backends_with_capabilities() -> None:
         "status": "ok",
         "error": None,
         "capabilities": {
-            name: getattr(MemoryStorage.capabilities, name) for name in Capabilities.names()
+            **{name: getattr(MemoryStorage.capabilities, name) for name in Capabilities.names()},
+            "native_types": [],
         },
     }
     assert isinstance(memory["description"], str)

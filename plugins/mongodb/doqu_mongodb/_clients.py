@@ -185,6 +185,11 @@ class Lease:
         """A lock shared by every holder of the client."""
         return self._shared.lock
 
+    @property
+    def known_server(self) -> ServerInfo | None:
+        """The server, if it was asked already (no round trip)."""
+        return self._shared.server
+
     def server(self, place: str) -> ServerInfo:
         """The server the client talks to, asked once per shared client."""
         shared = self._shared

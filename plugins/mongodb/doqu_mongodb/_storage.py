@@ -23,7 +23,7 @@ from doqu.backend import set_path
 from doqu.errors import BackendConnectionError, BackendError, ConfigurationError
 
 from . import _clients, _keys
-from ._codec import CODEC_OPTIONS, from_bson, to_bson
+from ._codec import CODEC_OPTIONS, codec_options, from_bson, to_bson
 from ._compile import Filter, compile_filter, compile_sort
 from ._errors import translated
 from ._server import MONGODB_CAPABILITIES, ServerInfo
@@ -120,7 +120,7 @@ class MongoStorage(StorageAdapter):
         self._place = str(self.address)
         self._options = options
         self._own_client = client
-        self._bound: tuple[Any, Collection[Record]] | None = None
+        self._bound: tuple[Any, bool, Collection[Record]] | None = None
         self._lease = _clients.lease(self.address, options, client)
         mock = self._lease.mock
         # mongomock ignores codec options: values are converted on the way in and out
@@ -168,16 +168,20 @@ class MongoStorage(StorageAdapter):
     def collection(self) -> Collection[Record]:
         """The raw collection, for what doqu does not cover."""
         client = self.client
-        if self._bound is None or self._bound[0] is not client:
+        # Decimal128 decoding slows every read: only where the server stores Decimal128. Until
+        # the server is known (a lazy client), assume it does; rebind once it is known.
+        known = self._lease.known_server
+        decimals = known is None or known.capabilities.decimal_values
+        if self._bound is None or self._bound[0] is not client or self._bound[1] != decimals:
             database = client[self.address.database]
             name = self.address.collection
             raw = (
                 database[name]
                 if self._lease.mock
-                else database.get_collection(name, codec_options=CODEC_OPTIONS)
+                else database.get_collection(name, codec_options=codec_options(decimals))
             )
-            self._bound = (client, raw)
-        return self._bound[1]
+            self._bound = (client, decimals, raw)
+        return self._bound[2]
 
     def _filter(self, condition: Condition) -> Filter:
         compiled = compile_filter(condition, end_anchor=self.server.end_anchor)
@@ -239,7 +243,8 @@ class MongoStorage(StorageAdapter):
     def _add_many(self, records: Sequence[Record]) -> list[Key]:
         if not records:
             return []
-        documents = [self._out({_ID: ObjectId(), **record}) for record in records]
+        # the records are ours to change: pymongo gives each an ObjectId ``_id`` without a copy
+        documents = [self._out(record) for record in records]
         with self._errors(records):
             self.collection.insert_many(documents, ordered=True)
         return [document[_ID] for document in documents]
@@ -259,6 +264,11 @@ class MongoStorage(StorageAdapter):
             self.collection.bulk_write(requests, ordered=True)
 
     def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+        if len(keys) == 1:  # FerretDB answers {_id: key} from its index, {_id: {$in: ...}} not
+            with self._errors():
+                cursor = self.collection.find({_ID: keys[0]}, limit=-1)
+            yield from self._records(cursor)
+            return
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), _KEYS_PER_FIND):
             chunk = unique[start : start + _KEYS_PER_FIND]

@@ -19,7 +19,7 @@ from pymongo.collection import Collection
 from doqu import Document, Field
 from doqu.errors import InvalidDocumentError, UnsupportedError
 from doqu_mongodb import MongoStorage
-from doqu_mongodb._codec import CODEC_OPTIONS, from_bson, to_bson
+from doqu_mongodb._codec import CODEC_OPTIONS, ENCODING_OPTIONS, from_bson, to_bson
 
 WHEN = datetime.datetime(2024, 2, 29, 13, 14, 15, 678000)
 ID = uuid.UUID("12345678-1234-5678-1234-567812345678")
@@ -199,12 +199,19 @@ class TestCodec:
         data = bson.encode({"d": datetime.date(2024, 2, 29)}, codec_options=CODEC_OPTIONS)
         assert bson.decode(data) == {"d": datetime.datetime(2024, 2, 29)}
 
-    def test_64_bit_ints_read_as_int(self) -> None:
+    @pytest.mark.parametrize(
+        "options", [CODEC_OPTIONS, ENCODING_OPTIONS], ids=["mongodb", "ferretdb"]
+    )
+    def test_64_bit_ints_read_as_ints(self, options: Any) -> None:
         data = bson.encode({"n": [2**40, {"m": -(2**63)}]})
-        decoded = bson.decode(data, codec_options=CODEC_OPTIONS)
+        decoded = bson.decode(data, codec_options=options)
         assert decoded == {"n": [2**40, {"m": -(2**63)}]}
-        assert type(decoded["n"][0]) is int
-        assert type(bson.decode(data)["n"][0]) is Int64
+        assert isinstance(decoded["n"][0], int)
+        assert not isinstance(decoded["n"][0], bool)
+
+    def test_without_decimal128_no_decoder_slows_decoding(self) -> None:
+        # any type decoder makes pymongo decode every batch twice
+        assert not ENCODING_OPTIONS.type_registry._decoder_map
 
     def test_uuid_is_standard_binary(self) -> None:
         data = bson.encode({"u": ID}, codec_options=CODEC_OPTIONS)
@@ -220,5 +227,5 @@ class TestCodec:
             "l": [{"day": WHEN}],
         }
         assert from_bson(stored) == record
-        assert from_bson({"n": Int64(3), "b": Binary(b"y", 0)}) == {"n": 3, "b": b"y"}
+        assert from_bson({"n": Int64(3), "b": Binary(b"y", 0)}) == {"n": Int64(3), "b": b"y"}
         assert type(from_bson({"b": Binary(b"y", 0)})["b"]) is bytes

@@ -49,7 +49,12 @@ BASE_VALUES = {
 
 
 def same(got: Any, expected: Any) -> bool:
-    """Equal, with the same type at every level (``True`` is not ``1``, ``2.0`` not ``2``)."""
+    """Equal, with the same type at every level (``True`` is not ``1``, ``2.0`` not ``2``).
+
+    An int may come back as a subclass of ``int`` (pymongo's ``Int64``): it is an int.
+    """
+    if type(expected) is int:
+        return isinstance(got, int) and not isinstance(got, bool) and got == expected
     if type(got) is not type(expected):
         return False
     if isinstance(expected, dict):
