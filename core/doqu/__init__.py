@@ -29,8 +29,8 @@ from ._documents import Document
 from ._fields import Field
 from ._hookspecs import BackendSpec, TestTarget, hookimpl
 from ._indexes import Index
-from ._query import Query
-from ._storage import QuerySpec, StorageAdapter
+from ._query import Query, QuerySpec
+from ._storage import StorageAdapter
 
 __version__ = "0.1.0"
 

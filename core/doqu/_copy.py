@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from itertools import islice
 
+from ._query import Key, QuerySpec
 from ._records import check_record
-from ._storage import Key, QuerySpec, StorageAdapter
+from ._storage import StorageAdapter
 from .errors import DoquError, InvalidDocumentError
 
 __all__ = ["copy"]

@@ -18,8 +18,8 @@ from .errors import DocumentNotFoundError
 
 if TYPE_CHECKING:
     from ._indexes import Index
-    from ._query import Query
-    from ._storage import Key, StorageAdapter
+    from ._query import Key, Query
+    from ._storage import StorageAdapter
 
 __all__ = ["Document"]
 

@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ._conditions import LOOKUPS, And, Condition, Lookup, Not, Or
+from ._query import Key, QuerySpec
 from ._records import Record
-from ._storage import Key, QuerySpec
 from ._values import MISSING, rank, sort_key
 
 __all__ = ["matcher", "run", "sort_records"]

@@ -8,20 +8,42 @@ iterated, counted or otherwise read.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from ._conditions import And, Condition, Not, Or, Q
+from ._conditions import MATCH_ALL, And, Condition, Not, Or, Q
 from ._conversion import Convertible, codec_for
 from ._records import check_field_name
 from .errors import QueryError
 
 if TYPE_CHECKING:
-    from ._storage import Key, QuerySpec, StorageAdapter
+    from ._storage import StorageAdapter
 
-__all__ = ["Query"]
+__all__ = ["Key", "Query", "QuerySpec"]
 
 T = TypeVar("T")
+#: a primary key: ``str``, ``int`` or a backend's native type (e.g. ``ObjectId``).
+Key = Any
+
+
+@dataclass(frozen=True, slots=True)
+class QuerySpec:
+    """What a backend runs: a filter, an order, and a window.
+
+    ``order`` holds ``(field, descending)`` pairs; when it is not empty, records that tie on
+    every field are ordered by key ascending so that slices page stably. ``offset`` and
+    ``limit`` apply after ordering.
+    """
+
+    condition: Condition = MATCH_ALL
+    order: tuple[tuple[str, bool], ...] = ()
+    offset: int = 0
+    limit: int | None = None
+
+    @property
+    def is_windowed(self) -> bool:
+        """Whether the spec selects a slice rather than every matching record."""
+        return self.offset > 0 or self.limit is not None
 
 
 class Query(Generic[T]):
@@ -32,8 +54,6 @@ class Query(Generic[T]):
     def __init__(
         self, storage: StorageAdapter, doc_class: type[T], spec: QuerySpec | None = None
     ) -> None:
-        from ._storage import QuerySpec
-
         codec_for(doc_class)  # fail now, not when the query is read
         self.storage = storage
         self.doc_class = doc_class

@@ -11,46 +11,22 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, overload
+from typing import Any, ClassVar, Self, TypeVar, overload
 
 from ._capabilities import Capabilities, KnownGap
-from ._conditions import MATCH_ALL, Condition, Q
+from ._conditions import Condition, Q
 from ._conversion import bind_key, codec_for, to_record
 from ._indexes import Index
 from ._paths import path_values, set_path, unwound
+from ._query import Key, Query, QuerySpec
 from ._records import Record, check_field_name, check_record, check_value
 from ._values import sort_key
 from .errors import DocumentNotFoundError, InvalidDocumentError, QueryError, UnsupportedError
 
-if TYPE_CHECKING:
-    from ._query import Query
-
-__all__ = ["Key", "QuerySpec", "StorageAdapter"]
+__all__ = ["StorageAdapter"]
 
 T = TypeVar("T")
-Key = Any
 _KEY_TAG = "~"
-
-
-@dataclass(frozen=True, slots=True)
-class QuerySpec:
-    """What a backend runs: a filter, an order, and a window.
-
-    ``order`` holds ``(field, descending)`` pairs; when it is not empty, records that tie on
-    every field are ordered by key ascending so that slices page stably. ``offset`` and
-    ``limit`` apply after ordering.
-    """
-
-    condition: Condition = MATCH_ALL
-    order: tuple[tuple[str, bool], ...] = ()
-    offset: int = 0
-    limit: int | None = None
-
-    @property
-    def is_windowed(self) -> bool:
-        """Whether the spec selects a slice rather than every matching record."""
-        return self.offset > 0 or self.limit is not None
 
 
 class StorageAdapter(abc.ABC):
@@ -326,8 +302,6 @@ class StorageAdapter(abc.ABC):
 
         ``doc_class`` defaults to ``dict``; ``conditions`` are lookups as for ``where()``.
         """
-        from ._query import Query  # the query module builds on this one
-
         query: Query[Any] = Query(self, doc_class or dict)
         return query.where(**conditions) if conditions else query
 

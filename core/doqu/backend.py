@@ -12,8 +12,9 @@ from ._conditions import LOOKUPS, MATCH_ALL, And, Condition, Lookup, Not, Or
 from ._evaluate import matcher, run, sort_records
 from ._hookspecs import BackendSpec, TestTarget, hookimpl
 from ._paths import path_values, set_path, unwound
+from ._query import Key, QuerySpec
 from ._records import Record, check_record
-from ._storage import Key, QuerySpec, StorageAdapter
+from ._storage import StorageAdapter
 from ._url import URL, mask_password, parse_url
 from ._values import sort_key
 

@@ -18,8 +18,8 @@ import pytest
 
 from doqu import Capabilities, Condition, KnownGap, QuerySpec
 from doqu._hookspecs import TestTarget
+from doqu._query import Key
 from doqu._records import Record
-from doqu._storage import Key
 from doqu.contract import CONTRACT_CLASSES, CONTRACT_VERSION, contract_test_ids, requires
 from doqu.contract._requirements import MARKER
 from doqu.memory import MemoryOracle, MemoryStorage

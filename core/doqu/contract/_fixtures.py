@@ -13,8 +13,9 @@ from typing import Protocol
 import pytest
 
 from .._hookspecs import TestTarget
+from .._query import Key
 from .._records import Record
-from .._storage import Key, StorageAdapter
+from .._storage import StorageAdapter
 from ..errors import DocumentNotFoundError
 from ._requirements import expect_known_gap, skip_undeclared
 

@@ -26,8 +26,9 @@ from .._conditions import MATCH_ALL, Condition
 from .._evaluate import matcher, run
 from .._indexes import Index
 from .._paths import path_values, set_path
+from .._query import Key, QuerySpec
 from .._records import Record
-from .._storage import Key, QuerySpec, StorageAdapter
+from .._storage import StorageAdapter
 from .._url import URL, parse_url
 from .._values import sort_key
 from ..errors import BackendError, ConfigurationError, DuplicateKeyError, InvalidURLError

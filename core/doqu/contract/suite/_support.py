@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..._query import Query
+from ..._query import Key, Query
 from ..._records import Record
-from ..._storage import Key, StorageAdapter
+from ..._storage import StorageAdapter
 from ..._values import sort_key
 from .._fixtures import Oracle
 
