@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="multiply every workload's size (default 1)"
     )
-    parser.add_argument("--rounds", type=int, default=5, help="measured rounds (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="measured rounds (default 3)")
     parser.add_argument(
         "--warmup", type=int, default=1, help="warm-up rounds, not measured (default 1)"
     )

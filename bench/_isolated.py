@@ -1,13 +1,15 @@
 """Running one workload in a fresh process, to measure how much its peak memory grows.
 
-``ru_maxrss`` is a high-water mark for a whole process, so a run in the benchmark's own
-process would report the largest run so far. The child builds its contender, notes its peak
-memory, runs the workload once and reports the growth, with wall, CPU and round trips.
+A process's peak memory is a high-water mark, so a run in the benchmark's own process would
+report the largest run so far. The child builds its contender, resets and notes its peak
+memory, runs the workload once and reports how far the peak grew, with wall, CPU and round
+trips.
 Run as ``python -m bench._isolated SPEC`` with a JSON spec; it prints one JSON object.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ._contenders import contender_named
-from ._measure import Sample, max_rss_mb, measure
+from ._measure import Sample, measure, peak_rss_mb, reset_peak_rss
 
 __all__ = ["run_isolated"]
 
@@ -51,6 +53,7 @@ def run_isolated(contender: str, method: str, url: str, database: str, collectio
     return Sample(
         wall_s=report["wall_s"],
         cpu_s=report["cpu_s"],
+        process_cpu_s=report["process_cpu_s"],
         commands=tuple(report["commands"]),
         result=report["result"],
         peak_rss_mb=report["peak_rss_mb"],
@@ -61,14 +64,17 @@ def _main(spec: dict[str, Any]) -> dict[str, Any]:
     contender = contender_named(spec["contender"])(spec["url"], spec["database"])
     try:
         contender.use(spec["collection"])
-        baseline = max_rss_mb()
+        gc.collect()
+        reset_peak_rss()
+        baseline = peak_rss_mb()
         sample = measure(getattr(contender, spec["method"]), contender.counter)
-        growth = max_rss_mb() - baseline
+        growth = peak_rss_mb() - baseline
     finally:
         contender.close()
     return {
         "wall_s": sample.wall_s,
         "cpu_s": sample.cpu_s,
+        "process_cpu_s": sample.process_cpu_s,
         "commands": list(sample.commands),
         "result": sample.result,
         "peak_rss_mb": growth,

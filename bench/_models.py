@@ -12,6 +12,7 @@ from typing import Any
 
 import mongoengine
 from bson import ObjectId
+
 from doqu import Document, Field
 
 __all__ = ["Address", "Person", "mongoengine_person", "mongoengine_row"]

@@ -40,6 +40,7 @@ def rows(run: Run) -> list[Row]:
                     "wall_min_s": min(walls),
                     "wall_max_s": max(walls),
                     "cpu_median_s": statistics.median(sample.cpu_s for sample in samples),
+                    "process_cpu_median_s": statistics.median(s.process_cpu_s for s in samples),
                     "round_trips": statistics.median_low(len(s.commands) for s in samples),
                     "peak_rss_mb": max(peaks) if peaks else None,
                 }
@@ -88,16 +89,16 @@ def _same_round_trips(by_contender: dict[str, Row], run: Run) -> Check | None:
     limit = by_contender.get(_LIMIT)
     if limit is None:
         return None
-    workload = limit["workload"]
+    workload, most = limit["workload"], limit["round_trips"]
     trips = {name: by_contender[name]["round_trips"] for name in _DOQU if name in by_contender}
-    met = all(count == limit["round_trips"] for count in trips.values())
-    detail = ", ".join(f"{name} {count}" for name, count in trips.items())
-    detail = f"{_LIMIT} {limit['round_trips']}, {detail}"
-    if not met:
+    if not trips:
+        return None
+    detail = ", ".join(f"{name} {count}" for name, count in {_LIMIT: most, **trips}.items())
+    if any(count != most for count in trips.values()):
         detail += " | " + "; ".join(
             f"{name}: {_commands(run, workload, name)}" for name in (_LIMIT, *trips)
         )
-    return Check(workload, met, detail)
+    return Check(workload, all(count <= most for count in trips.values()), detail)
 
 
 def _small_stream(by_contender: dict[str, Row], run: Run) -> Check | None:
@@ -130,7 +131,9 @@ TARGETS = (
         _less_cpu_than_peer,
     ),
     Target(
-        "doqu round trips equal raw pymongo's on every workload",
+        # fewer is met: a larger cursor batch than pymongo's default saves round trips, and
+        # the streaming target keeps that batch from costing memory
+        "doqu round trips equal raw pymongo's on every workload (fewer counts as met)",
         None,
         _same_round_trips,
     ),
@@ -191,16 +194,17 @@ def _header_lines(run: Run) -> Iterator[str]:
     header = run.header
     server = header["server"]
     ferretdb = server["ferretdb_version"]
-    name = server["name"] + (f" {ferretdb}" if ferretdb else "")
+    name = server["name"] + (f" (ferretdbVersion {ferretdb!r})" if ferretdb else "")
     yield (
-        f"server {name} (reports MongoDB {server['version']}); python {header['python']}, "
+        f"server {name}, MongoDB {server['version']}; python {header['python']}, "
         f"pymongo {header['pymongo']}, mongoengine {header['mongoengine']}, "
         f"doqu {header['doqu']}, doqu-mongodb {header['doqu_mongodb']}"
     )
     yield (
         f"{header['date']}, {header['machine']['cores']} cores; "
         f"{header['rounds']} rounds after {header['warmup_rounds']} warm-up; "
-        "median (min-max) of the rounds; x pymongo = ratio to raw pymongo's median"
+        "median (min-max) of the rounds; cpu = the client thread's CPU time; "
+        "x pymongo = ratio to raw pymongo's median"
     )
 
 

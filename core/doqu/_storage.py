@@ -214,18 +214,29 @@ class StorageAdapter(abc.ABC):
 
         Every item is checked before anything is written; returns the keys in order.
         """
-        prepared: list[tuple[Any, Record, Key | None]] = []
+        new: list[Record] = []
+        keyed: list[tuple[Key, Record]] = []
+        carried: list[Key | None] = []  # per item: its own key, or None for a new one
+        documents: list[tuple[int, Any]] = []  # items that may want to learn their key
         capabilities = self.capabilities  # a property on some backends: read it once
         for data in items:
             record, key = to_record(data)
             check_record(record, capabilities)
-            prepared.append((data, record, None if key is None else self.check_key(key)))
-        new = self._add_many([record for _, record, key in prepared if key is None])
-        self._put_many([(key, record) for _, record, key in prepared if key is not None])
-        fresh = iter(new)
-        keys = [next(fresh) if key is None else key for _, _, key in prepared]
-        for (data, _, _), key in zip(prepared, keys, strict=True):
-            bind_key(data, key)
+            if key is None:
+                new.append(record)
+            else:
+                key = self.check_key(key)
+                keyed.append((key, record))
+            if type(data) is not dict:
+                documents.append((len(carried), data))
+            carried.append(key)
+        added = self._add_many(new) if new else []
+        if keyed:
+            self._put_many(keyed)
+        fresh = iter(added)
+        keys = added if not keyed else [next(fresh) if k is None else k for k in carried]
+        for index, data in documents:
+            bind_key(data, keys[index])
         return keys
 
     def get(self, doc_class: type[T], primary_key: Key) -> T:
