@@ -166,11 +166,10 @@ class Query(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         if self._spec.limit == 0:
             return iter(())
-        records = self.storage._query(self._spec)
         if self.doc_class is dict:
-            return (record for _, record in records)  # type: ignore[misc]
+            return self.storage._query_records(self._spec)  # type: ignore[return-value]
         load = codec_for(self.doc_class).load
-        return (load(record, key) for key, record in records)
+        return (load(record, key) for key, record in self.storage._query(self._spec))
 
     def items(self) -> Iterator[tuple[Key, T]]:
         """``(key, document)`` pairs."""

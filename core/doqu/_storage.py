@@ -127,6 +127,10 @@ class StorageAdapter(abc.ABC):
             return key, found, False
         return self._add(record), record, True
 
+    def _query_records(self, spec: QuerySpec) -> Iterator[Record]:
+        """The records of :meth:`_query` without their keys (for ``dict`` results)."""
+        return (record for _, record in self._query(spec))
+
     def _keys(self) -> Iterator[Key]:
         """Every key, in any order."""
         return (key for key, _ in self._query(QuerySpec()))
@@ -248,27 +252,30 @@ class StorageAdapter(abc.ABC):
 
         Raises ``DocumentNotFoundError`` naming the keys that do not exist.
         """
-        keys = [self.check_key(key) for key in primary_keys]
+        check_key = self.check_key
+        keys = [check_key(key) for key in primary_keys]
         found = dict(self._fetch(keys)) if keys else {}
-        missing = [key for key in keys if key not in found]
-        if missing:
-            raise DocumentNotFoundError(
-                f"no record with key {missing[0]!r} in {self!r}"
-                if len(missing) == 1
-                else f"no records with keys {missing!r} in {self!r}",
-                key=missing[0],
-            )
+        if len(found) != len(keys):
+            missing = [key for key in keys if key not in found]
+            if missing:
+                raise DocumentNotFoundError(
+                    f"no record with key {missing[0]!r} in {self!r}"
+                    if len(missing) == 1
+                    else f"no records with keys {missing!r} in {self!r}",
+                    key=missing[0],
+                )
+            # a key asked for twice must not hand out one shared record twice
+            seen: set[Key] = set()
+            records = []
+            for key in keys:
+                records.append(_deep_copy(found[key]) if key in seen else found[key])
+                seen.add(key)
+        else:
+            records = [found[key] for key in keys]
+        if doc_class is dict:
+            return records  # type: ignore[return-value]
         load = codec_for(doc_class).load
-        # a key asked for twice must not hand out one shared record twice
-        copies: set[Key] = set()
-        result = []
-        for key in keys:
-            record = found[key]
-            if key in copies:
-                record = _deep_copy(record)
-            copies.add(key)
-            result.append(load(record, key))
-        return result
+        return [load(record, key) for key, record in zip(keys, records, strict=True)]
 
     def get_or_create(self, doc_class: type[T], **conditions: Any) -> tuple[T, bool]:
         """The first document whose fields equal ``conditions``, or a new one made from them.

@@ -16,6 +16,7 @@ import bson
 from bson.objectid import ObjectId
 from pymongo import ReplaceOne
 from pymongo.collection import Collection
+from pymongo.cursor import Cursor
 from pymongo.errors import DuplicateKeyError as PyMongoDuplicateKeyError
 
 from doqu import Condition, Index, QuerySpec, StorageAdapter
@@ -286,16 +287,28 @@ class MongoStorage(StorageAdapter):
     def _query(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
         if spec.limit == 0:
             return
+        with self._cursor(spec) as cursor:
+            yield from self._records(cursor)
+
+    def _query_records(self, spec: QuerySpec) -> Iterator[Record]:
+        # without ``_id`` from the server: the records stream straight from the cursor
+        if spec.limit == 0:
+            return
+        with self._cursor(spec, {_ID: 0}) as cursor, self._errors():
+            yield from cursor if self._in is None else map(self._in, cursor)
+
+    def _cursor(self, spec: QuerySpec, projection: dict[str, Any] | None = None) -> Cursor[Record]:
+        """A cursor for ``spec``; used as a context manager, it closes the server-side cursor
+        when the caller stops early."""
         with self._errors():
-            cursor = self.collection.find(
+            return self.collection.find(
                 self._filter(spec.condition),
+                projection,
                 sort=compile_sort(spec.order, windowed=spec.is_windowed),
                 skip=spec.offset,
                 limit=spec.limit or 0,
                 batch_size=_BATCH_SIZE,
             )
-        with cursor:  # closes the server-side cursor when the caller stops early
-            yield from self._records(cursor)
 
     def _clear(self) -> None:
         with self._errors():
