@@ -51,6 +51,9 @@ _MONGOMOCK_CAPABILITIES = MONGODB_CAPABILITIES.replace(
     date_parts=False,
     # it stores Decimal128 but cannot compare it ("does not know how to sort ... Decimal128")
     decimal_values=False,
+    # a replace is not atomic for a reader in another thread: it can see the record emptied
+    # (ConcurrencyContract::test_concurrent_readers_see_whole_records failed on 1 run in 5)
+    thread_safe=False,
 )
 
 
