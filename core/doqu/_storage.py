@@ -294,7 +294,17 @@ class StorageAdapter(abc.ABC):
                     f"{leaf.field}__{leaf.lookup}; use find() for other lookups"
                 )
         condition.check(self.capabilities)
-        record, _ = to_record(dict(conditions) if doc_class is dict else doc_class(**conditions))
+        if doc_class is dict:
+            record, _ = to_record(dict(conditions))
+        else:
+            try:
+                made = doc_class(**conditions)
+            except TypeError as e:  # e.g. a field the class does not declare
+                raise QueryError(
+                    f"get_or_create() builds the new document as {doc_class.__name__}"
+                    f"(**conditions), which failed: {e}; condition on fields it accepts"
+                ) from e
+            record, _ = to_record(made)
         check_record(record, self.capabilities)
         key, stored, created = self._get_or_create(condition, record)
         document: T = codec_for(doc_class).load(stored, key)

@@ -15,7 +15,7 @@ from doqu._conversion import Convertible, codec_for, to_record
 from doqu._documents import Document
 from doqu._fields import Field
 from doqu._indexes import Index
-from doqu.errors import DocumentNotFoundError, ValidationError
+from doqu.errors import DocumentNotFoundError, QueryError, ValidationError
 from doqu.memory import MemoryStorage
 
 
@@ -568,3 +568,16 @@ class TestConversion:
         storage = MemoryStorage()
         key = storage.save(Celsius(1.0))
         assert storage.get(Celsius, key).degrees == pytest.approx(1.0)
+
+
+class _Named(Document):
+    name = Field(str, required=True)
+
+
+def test_get_or_create_on_an_undeclared_field_is_a_query_error_and_writes_nothing() -> None:
+    storage = MemoryStorage()
+    with pytest.raises(QueryError, match=r"_Named\(\*\*conditions\), which failed: .*'nick'"):
+        storage.get_or_create(_Named, name="Ann", nick="A")
+    assert len(storage) == 0
+    created, was_created = storage.get_or_create(_Named, name="Ann")
+    assert (created.name, was_created, len(storage)) == ("Ann", True, 1)
