@@ -32,7 +32,7 @@ from ._indexes import Index
 from ._query import Query, QuerySpec
 from ._storage import StorageAdapter
 
-__version__ = "0.1.0"
+__version__ = "1.0.0a1"
 
 __all__ = [
     "And",

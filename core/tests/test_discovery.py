@@ -614,13 +614,13 @@ def test_installed_broken_plugins_are_reported_and_never_break_the_others(
         rf"^memory +memory +doqu +{re.escape(doqu.__version__)} +ok ", listing.stdout, re.M
     )
     assert (
-        "  - doqu plugin 'broken' (distribution doqu-broken-fixture 0.1.0) failed to load: its "
+        "  - doqu plugin 'broken' (distribution doqu-broken-fixture 1.0.0a1) failed to load: its "
         "entry point 'broken = doqu_broken_fixture._plugin' raised ModuleNotFoundError: No "
         "module named 'doqu_fixture_driver_not_installed'; fix the plugin or uninstall it "
         "(pip uninstall doqu-broken-fixture)\n"
     ) in listing.stdout
     assert (
-        "  - doqu plugin 'misspelled' (distribution doqu-misspelled-fixture 0.1.0) implements "
+        "  - doqu plugin 'misspelled' (distribution doqu-misspelled-fixture 1.0.0a1) implements "
         "unknown hook 'doqu_backend' (did you mean 'doqu_backends'?)"
     ) in listing.stdout
     assert listing.stderr == ""

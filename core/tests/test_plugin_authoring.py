@@ -51,7 +51,7 @@ def test_installed_shelve_plugin_is_listed_connects_persists_and_passes_the_cont
     listing = venv.doqu("backends")
     assert (listing.returncode, listing.stderr) == (0, ""), listing.stdout
     assert re.search(
-        rf"^shelve +shelve +doqu-shelve +0\.1\.0 +ok +{re.escape(SHELVE_CAPABILITIES)}$",
+        rf"^shelve +shelve +doqu-shelve +1\.0\.0a1 +ok +{re.escape(SHELVE_CAPABILITIES)}$",
         listing.stdout,
         re.MULTILINE,
     ), listing.stdout
@@ -90,7 +90,7 @@ def test_installed_shelve_plugin_is_listed_connects_persists_and_passes_the_cont
     report = checked.stdout
     assert report.startswith(
         f"doqu check shelve:///{venv.work.as_posix().lstrip('/')}/y.db\n"
-        f"  backend 'shelve' (doqu-shelve 0.1.0), contract suite {CONTRACT_VERSION}\n"
+        f"  backend 'shelve' (doqu-shelve 1.0.0a1), contract suite {CONTRACT_VERSION}\n"
         f"  declares: {SHELVE_CAPABILITIES}\n"
     )
     assert "\n  integer_keys (" in report
@@ -114,7 +114,7 @@ def test_check_of_an_incomplete_plugin_names_exactly_the_missing_methods(venv: A
         assert (checked.returncode, checked.stdout) == (1, ""), checked.stderr
         assert checked.stderr == (
             "doqu check: cannot check incomplete://anything: backend 'incomplete' of doqu plugin "
-            "'incomplete' (distribution doqu-incomplete-fixture 0.1.0): adapter "
+            "'incomplete' (distribution doqu-incomplete-fixture 1.0.0a1): adapter "
             "doqu_incomplete_fixture._storage.IncompleteStorage does not implement the abstract "
             "method(s) _query, _remove; implement them (see doqu.StorageAdapter)\n"
         )
@@ -122,11 +122,11 @@ def test_check_of_an_incomplete_plugin_names_exactly_the_missing_methods(venv: A
         listing = venv.doqu("backends")
         assert listing.returncode == 1
         assert re.search(
-            r"^incomplete +incomplete +doqu-incomplete-fixture +0\.1\.0 +error ",
+            r"^incomplete +incomplete +doqu-incomplete-fixture +1\.0\.0a1 +error ",
             listing.stdout,
             re.M,
         ), listing.stdout
-        assert re.search(r"^shelve +shelve +doqu-shelve +0\.1\.0 +ok ", listing.stdout, re.M)
+        assert re.search(r"^shelve +shelve +doqu-shelve +1\.0\.0a1 +ok ", listing.stdout, re.M)
     finally:
         venv.pip_uninstall("doqu-incomplete-fixture")
 

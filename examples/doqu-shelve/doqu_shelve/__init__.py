@@ -12,6 +12,6 @@ It is also the worked example of a third-party backend: see ``docs/plugin-guide.
 
 from ._storage import ShelveStorage
 
-__version__ = "0.1.0"
+__version__ = "1.0.0a1"
 
 __all__ = ["ShelveStorage", "__version__"]

@@ -11,6 +11,6 @@ from ._storage import MongoStorage
 #: the original doqu's name for a backend's adapter class.
 StorageAdapter = MongoStorage
 
-__version__ = "0.1.0"
+__version__ = "1.0.0a1"
 
 __all__ = ["MongoStorage", "ServerInfo", "StorageAdapter", "__version__"]
