@@ -56,9 +56,12 @@ class UserVenv:
     def python(self) -> Path:
         return self.bin / "python"
 
+    def pip(self, *args: str | Path) -> subprocess.CompletedProcess[str]:
+        """Run pip for this environment's interpreter."""
+        return run([sys.executable, "-m", "pip", "--python", self.python, *args], cwd=self.work)
+
     def pip_install(self, *requirements: str | Path) -> None:
-        pip = [sys.executable, "-m", "pip", "--python", self.python, "install", "--quiet"]
-        installed = run([*pip, *requirements], cwd=self.work)
+        installed = self.pip("install", "--quiet", *requirements)
         assert installed.returncode == 0, installed.stderr
 
     def pip_uninstall(self, name: str) -> None:
