@@ -1,0 +1,1 @@
+"""Developer tools for doqu that are not part of any distribution."""

@@ -1,0 +1,103 @@
+"""``./dev mutate``: mutation testing of the reference path; prints and writes the kill rate.
+
+    ./dev mutate                         every module, results in tools/mutation/results/
+    ./dev mutate --module doqu._values   one module
+    ./dev mutate --limit 20 --jobs 2     the first 20 mutants of each module, two at a time
+
+A surviving mutant that cannot change behaviour (an equivalent mutant) is listed with a
+one-line reason in ``tools/mutation/equivalent.txt`` and leaves the rate's denominator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from ._run import MODULES, Outcome, module_path, run_all
+
+HERE = Path(__file__).resolve().parent
+EQUIVALENT = HERE / "equivalent.txt"
+RESULTS = HERE / "results" / "latest.txt"
+TARGET_RATE = 0.95
+
+
+def _equivalents() -> dict[str, str]:
+    """Mutant id -> why it cannot change behaviour."""
+    reasons = {}
+    for line in EQUIVALENT.read_text().splitlines() if EQUIVALENT.exists() else ():
+        if line.strip() and not line.startswith("#"):
+            mutant_id, _, reason = line.partition(" ")
+            reasons[mutant_id] = reason.strip()
+    return reasons
+
+
+def _source_line(outcome: Outcome) -> str:
+    lines = module_path(outcome.mutant.module).read_text().splitlines()
+    return lines[outcome.mutant.line - 1].strip() if outcome.mutant.line else ""
+
+
+def _report(outcomes: list[Outcome], equivalents: dict[str, str]) -> tuple[str, float]:
+    by_module: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_module[outcome.mutant.module].append(outcome)
+    rows = [f"{'module':<24} {'mutants':>8} {'killed':>7} {'equiv':>6} {'survived':>9} {'rate':>7}"]
+    survivors: list[Outcome] = []
+    total_killed = total_counted = 0
+    for module, found in sorted(by_module.items()):
+        killed = sum(1 for o in found if o.verdict != "survived")
+        equivalent = sum(1 for o in found if o.verdict == "survived" and o.mutant.id in equivalents)
+        alive = [o for o in found if o.verdict == "survived" and o.mutant.id not in equivalents]
+        survivors += alive
+        counted = len(found) - equivalent
+        total_killed += killed
+        total_counted += counted
+        rate = killed / counted if counted else 1.0
+        rows.append(
+            f"{module:<24} {len(found):>8} {killed:>7} {equivalent:>6} {len(alive):>9} {rate:>7.1%}"
+        )
+    overall = total_killed / total_counted if total_counted else 1.0
+    rows.append(f"{'all':<24} {len(outcomes):>8} {total_killed:>7} {'':>6} {'':>9} {overall:>7.1%}")
+    lines = [
+        f"doqu mutation testing, {datetime.date.today().isoformat()}: contract suite on "
+        f"memory (and shelve for doqu._storage); target {TARGET_RATE:.0%} of non-equivalent "
+        "mutants killed",
+        "",
+        *rows,
+        "",
+        f"surviving mutants ({len(survivors)}):",
+        *(f"  {o.mutant.id}  {_source_line(o)}" for o in survivors),
+        "",
+        f"equivalent mutants ({len(equivalents)} declared in tools/mutation/equivalent.txt)",
+    ]
+    return "\n".join(lines) + "\n", overall
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="./dev mutate", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--module", action="append", choices=sorted(MODULES), help="only this module (repeat)"
+    )
+    parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
+    parser.add_argument("--limit", type=int, help="only the first N mutants of each module")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write results")
+    args = parser.parse_args(argv)
+    modules = args.module or sorted(MODULES)
+
+    def progress(outcome: Outcome) -> None:
+        print(f"{outcome.verdict:>8}  {outcome.mutant.id}  ({outcome.seconds:.1f} s)", flush=True)
+
+    outcomes = run_all(modules, args.jobs, args.limit, progress)
+    text, rate = _report(outcomes, _equivalents())
+    print("\n" + text, end="")
+    if args.module is None and args.limit is None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text)
+        print(f"written to {args.output}")
+    return 0 if rate >= TARGET_RATE else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
