@@ -14,11 +14,10 @@ import pytest
 
 from doqu import BackendSpec, KnownGap, hookimpl
 from doqu import __version__ as doqu_version
-from doqu._check import contract_tests
-from doqu._cli import main
 from doqu._discovery import register_plugin, unregister_plugin
 from doqu._storage import StorageAdapter
-from doqu.contract import CONTRACT_VERSION, contract_test_ids
+from doqu.cli import main
+from doqu.contract import CONTRACT_VERSION, contract_requirements, contract_test_ids
 from doqu.errors import BackendError
 from doqu.memory import MemoryStorage
 
@@ -276,7 +275,7 @@ def test_list_prints_the_contract_version_and_every_test_with_its_capabilities(
 
 
 def test_list_capabilities_match_the_tests_markers() -> None:
-    needs = dict(contract_tests())
+    needs = dict(contract_requirements())
     assert needs["LifecycleContract::test_reconnect_keeps_the_records"] == ("persistent",)
     assert needs["SaveContract::test_save_with_key_stores_under_that_key"] == ()
     assert {capability for listed in needs.values() for capability in listed} >= {

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 import doqu
-from doqu._cli import main
+from doqu.cli import main
 from doqu.errors import UnsupportedError
 from doqu.memory._storage import MemoryStorage
 

@@ -7,7 +7,7 @@ declares what it cannot do. Backend names never appear here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from .._capabilities import Capabilities, KnownGap
 __all__ = [
     "MARKER",
     "contract_id",
+    "declared_capabilities",
     "expect_known_gap",
     "required_capabilities",
     "requires",
@@ -45,7 +46,18 @@ def requires(*capabilities: str) -> pytest.MarkDecorator:
 
 def required_capabilities(node: pytest.Item) -> tuple[str, ...]:
     """Every capability the test ``node`` requires (its own and its classes' marks)."""
-    return tuple(name for mark in node.iter_markers(MARKER) for name in mark.args)
+    return _names(node.iter_markers(MARKER))
+
+
+def declared_capabilities(cls: type, name: str) -> tuple[str, ...]:
+    """Every capability contract test ``name`` of contract class ``cls`` requires, read from
+    the marks :func:`requires` put on the class and the test (no pytest run needed)."""
+    marks = [*vars(cls).get("pytestmark", ()), *getattr(vars(cls)[name], "pytestmark", ())]
+    return _names(mark for mark in marks if mark.name == MARKER)
+
+
+def _names(marks: Iterable[pytest.Mark]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for mark in marks for name in mark.args))
 
 
 def skip_undeclared(node: pytest.Item, capabilities: Capabilities, backend: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._requirements import declared_capabilities
 from .suite.test_bad_input import BadQueryInputContract, BadWriteInputContract
 from .suite.test_composition import CompositionContract
 from .suite.test_concurrency import ConcurrencyContract
@@ -30,7 +31,7 @@ from .suite.test_unicode import UnicodeContract
 from .suite.test_value_types import ValueTypeContract
 from .suite.test_values import DistinctValuesContract
 
-__all__ = ["CONTRACT_CLASSES", "ContractSuite", "contract_test_ids"]
+__all__ = ["CONTRACT_CLASSES", "ContractSuite", "contract_requirements", "contract_test_ids"]
 
 
 class ContractSuite(
@@ -83,8 +84,14 @@ CONTRACT_CLASSES: tuple[type, ...] = tuple(reversed(ContractSuite.__bases__))
 
 def contract_test_ids() -> list[str]:
     """Every contract test's id, ``"ClassName::test_name"``, as ``KnownGap.test`` takes it."""
+    return [test for test, _ in contract_requirements()]
+
+
+def contract_requirements() -> list[tuple[str, tuple[str, ...]]]:
+    """Every contract test's id with the capabilities it requires, as ``doqu check --list``
+    shows them."""
     return [
-        f"{cls.__name__}::{name}"
+        (f"{cls.__name__}::{name}", declared_capabilities(cls, name))
         for cls in CONTRACT_CLASSES
         for name in vars(cls)
         if name.startswith("test")

@@ -1,37 +1,20 @@
-"""The ``doqu`` command line.
-
-Each command is a function in :data:`COMMANDS` that adds its subparser and sets ``run`` on
-it: a callable taking the parsed arguments and returning the exit status. A command living in
-another module (``doqu check``) adds itself the same way; keep heavy imports inside ``run``
-so ``doqu --help`` stays fast.
-"""
+"""``doqu backends``: the installed backends and the plugins that failed to load."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import warnings
-from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from ._capabilities import Capabilities
-from ._check import add_check_command
-from ._copy_command import add_copy_command
-from ._discovery import BackendInfo, PluginFailure, PluginWarning, backends, plugin_failures
-from .errors import DoquError
+from .. import __version__
+from .._capabilities import Capabilities
+from .._discovery import BackendInfo, PluginFailure, PluginWarning, backends, plugin_failures
 
-__all__ = ["COMMANDS", "Subparsers", "main"]
+if TYPE_CHECKING:
+    from . import Subparsers
 
-#: what a command adds its parser to.
-Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
-_EXIT_STATUS = """\
-exit status:
-  0  success
-  1  a problem was found (e.g. a plugin failed to load) or a doqu error occurred
-  2  the command line is wrong"""
+__all__ = ["add_backends_command"]
 
 
 def add_backends_command(subparsers: Subparsers) -> None:
@@ -47,35 +30,6 @@ def add_backends_command(subparsers: Subparsers) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the listing as JSON")
     parser.set_defaults(run=_run_backends)
-
-
-#: the subcommands, in the order ``doqu --help`` shows them.
-COMMANDS: list[Callable[[Subparsers], None]] = [
-    add_backends_command,
-    add_check_command,
-    add_copy_command,
-]
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``doqu`` command line; return the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="doqu",
-        description="doqu: one API to store and query documents, whatever stores them.",
-        epilog=_EXIT_STATUS,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"doqu {__version__}")
-    subparsers = parser.add_subparsers(title="commands", metavar="<command>", required=True)
-    for add_command in COMMANDS:
-        add_command(subparsers)
-    args = parser.parse_args(argv)
-    try:
-        status: int = args.run(args)
-    except DoquError as error:
-        print(f"doqu: error: {error}", file=sys.stderr)
-        return 1
-    return status
 
 
 def _run_backends(args: argparse.Namespace) -> int:

@@ -1,17 +1,17 @@
 """The test module ``doqu check`` hands to pytest: the whole contract suite on its target.
 
-Only ``doqu._check`` runs it, by path, with the plugin that builds storages from the checked URL;
-pytest imports it (and the suite) after installing its assertion rewriting, so failed asserts
-in the report show their values.
+Only :func:`doqu.contract._check_run.check` runs it, by path, with the plugin that builds
+storages from the checked URL; pytest imports it (and the suite) after installing its assertion
+rewriting, so failed asserts in the report show their values.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from ._check import PLUGIN_NAME, CheckRun
-from ._hookspecs import TestTarget
-from .contract import ContractSuite
+from .._hookspecs import TestTarget
+from ._check_run import PLUGIN_NAME, CheckRun
+from ._suite import ContractSuite
 
 __all__ = ["TestContract"]
 

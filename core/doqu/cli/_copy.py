@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._cli import Subparsers
+    from . import Subparsers
 
 __all__ = ["add_copy_command"]
 
@@ -36,9 +36,9 @@ def _positive(text: str) -> int:
 
 
 def _run_copy(args: argparse.Namespace) -> int:
-    from ._connect import connect
-    from ._copy import copy
-    from ._url import mask_password
+    from .._connect import connect
+    from .._copy import copy
+    from .._url import mask_password
 
     with connect(args.source) as source, connect(args.target) as target:
         count = copy(source, target, batch_size=args.batch_size)
