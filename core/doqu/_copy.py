@@ -22,7 +22,7 @@ def copy(source: StorageAdapter, target: StorageAdapter, *, batch_size: int = 10
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size!r}")
-    records = source._query(QuerySpec())
+    records = source.query_items(QuerySpec())
     copied = 0
     while batch := list(islice(records, batch_size)):
         items: list[tuple[Key, dict[str, object]]] = []
@@ -33,7 +33,7 @@ def copy(source: StorageAdapter, target: StorageAdapter, *, batch_size: int = 10
                 e.add_note(f"while copying record {key!r}; {copied} records were copied before it")
                 raise
             items.append((_target_key(source, target, key), record))
-        target._put_many(items)
+        target.put_records(items)
         copied += len(items)
     return copied
 

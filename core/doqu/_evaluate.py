@@ -1,6 +1,6 @@
 """The reference semantics of conditions and ordering, evaluated on the client.
 
-The memory backend runs queries with this module, simple backends can too (a ``_query`` is
+The memory backend runs queries with this module, simple backends can too (a ``query_items`` is
 ``run(spec, items)``), and every other backend must give the same answers; the contract suite
 compares them. The rules are MongoDB's (5.0 to 8.0), so the MongoDB plugin compiles each lookup
 to one native operator; ``docs/query-semantics.md`` states them for users.

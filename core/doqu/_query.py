@@ -1,8 +1,9 @@
 """Lazy, immutable, chainable queries.
 
 A :class:`Query` only describes work: ``where()``, ``order_by()`` and slicing return new
-queries, and the backend runs the resulting :class:`~doqu._storage.QuerySpec` when the query is
-iterated, counted or otherwise read.
+queries, and the backend runs the resulting :class:`QuerySpec` when the query is iterated,
+counted or otherwise read. A query talks to its storage only through the backend protocol
+(:class:`doqu.backend.BackendProtocol`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from ._conditions import MATCH_ALL, And, Condition, Not, Or, Q
 from ._conversion import Convertible, codec_for
-from ._records import check_field_name
+from ._records import check_changes, check_field_name
 from .errors import QueryError
 
 if TYPE_CHECKING:
-    from ._storage import StorageAdapter
+    from ._protocol import BackendProtocol
 
 __all__ = ["Key", "Query", "QuerySpec"]
 
@@ -52,7 +53,7 @@ class Query(Generic[T]):
     __slots__ = ("_spec", "doc_class", "storage")
 
     def __init__(
-        self, storage: StorageAdapter, doc_class: type[T], spec: QuerySpec | None = None
+        self, storage: BackendProtocol, doc_class: type[T], spec: QuerySpec | None = None
     ) -> None:
         codec_for(doc_class)  # fail now, not when the query is read
         self.storage = storage
@@ -167,16 +168,16 @@ class Query(Generic[T]):
         if self._spec.limit == 0:
             return iter(())
         if self.doc_class is dict:
-            return self.storage._query_records(self._spec)  # type: ignore[return-value]
+            return self.storage.query_records(self._spec)  # type: ignore[return-value]
         load = codec_for(self.doc_class).load
-        return (load(record, key) for key, record in self.storage._query(self._spec))
+        return (load(record, key) for key, record in self.storage.query_items(self._spec))
 
     def items(self) -> Iterator[tuple[Key, T]]:
         """``(key, document)`` pairs."""
         if self._spec.limit == 0:
             return iter(())
         load = codec_for(self.doc_class).load
-        return ((key, load(record, key)) for key, record in self.storage._query(self._spec))
+        return ((key, load(record, key)) for key, record in self.storage.query_items(self._spec))
 
     def keys(self) -> Iterator[Key]:
         """The keys of the matching documents."""
@@ -186,7 +187,7 @@ class Query(Generic[T]):
         """How many documents the query selects (its slice applied)."""
         if self._spec.limit == 0:
             return 0
-        return self.storage._count(self._spec)
+        return self.storage.count_records(self._spec)
 
     def exists(self) -> bool:
         """Whether the query selects at least one document."""
@@ -208,12 +209,12 @@ class Query(Generic[T]):
         """
         check_field_name(name, dotted=True, where="values() field")
         self._refuse_window("values()")
-        return self.storage._distinct(self._spec, name)
+        return self.storage.distinct_values(self._spec, name)
 
     def delete(self) -> int:
         """Delete every matching document; return how many were deleted."""
         self._refuse_window("delete()")
-        return self.storage._delete_where(self._spec)
+        return self.storage.delete_records(self._spec)
 
     def update(self, **changes: Any) -> int:
         """Set fields on every matching document: ``update(status="done")``.
@@ -222,10 +223,10 @@ class Query(Generic[T]):
         documents were updated.
         """
         changes = {name: _plain(value) for name, value in changes.items()}
-        self.storage.check_changes(changes)
+        check_changes(changes, self.storage.capabilities)
         codec_for(self.doc_class).check_changes(changes)
         self._refuse_window("update()")
-        return self.storage._update_where(self._spec, changes)
+        return self.storage.update_records(self._spec, changes)
 
     def _refuse_window(self, what: str) -> None:
         if self._spec.is_windowed:

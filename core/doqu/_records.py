@@ -17,9 +17,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._capabilities import Capabilities
-from .errors import InvalidDocumentError, InvalidFieldNameError, UnsupportedError
+from .errors import InvalidDocumentError, InvalidFieldNameError, QueryError, UnsupportedError
 
-__all__ = ["KEY_FIELD", "Record", "check_field_name", "check_record", "check_value"]
+__all__ = [
+    "KEY_FIELD",
+    "Record",
+    "check_changes",
+    "check_field_name",
+    "check_record",
+    "check_value",
+]
 
 Record = dict[str, Any]
 
@@ -184,6 +191,15 @@ def check_record(record: Mapping[Any, Any], capabilities: Capabilities, *, path:
             check_record(value, capabilities, path=f"{path}.{name}" if path else name)
             continue
         check_value(value, capabilities, path=f"{path}.{name}" if path else name)
+
+
+def check_changes(changes: Mapping[str, Any], capabilities: Capabilities) -> None:
+    """Raise unless ``changes`` (dotted field -> value) may be written by ``update()``."""
+    if not changes:
+        raise QueryError("update() needs at least one field=value change")
+    for field, value in changes.items():
+        check_field_name(field, dotted=True)
+        check_value(value, capabilities, path=field)
 
 
 def _is_plain(value: Any) -> bool:

@@ -1,10 +1,11 @@
-"""The storage adapter: the one interface every backend implements and every user calls.
+"""The storage adapter: the one class every backend subclasses and every user calls.
 
-A backend implements a handful of primitives (the ``_``-prefixed abstract methods below);
-everything users call is concrete here and built on them, so every backend validates input,
-converts documents and reports errors the same way. Primitives with a default (``_count``,
-``_distinct``, ...) work through ``_query`` on the client; a backend that can do better
-overrides them. ``docs/plugin-guide.md`` explains each primitive's exact semantics.
+A backend implements the backend protocol (:class:`doqu.backend.Backend`): the abstract
+methods below, and overrides of the defaulted ones where it does better. Everything users call
+(``save``, ``get``, ``find``, ...) is concrete here and built on those methods, so every
+backend validates input, converts documents and reports errors the same way. The defaulted
+methods (``count_records``, ``distinct_values``, ...) work through ``query_items`` on the
+client. ``docs/plugin-guide.md`` explains each method's exact semantics.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ._conversion import bind_key, codec_for, to_record
 from ._indexes import Index
 from ._paths import path_values, set_path, unwound
 from ._query import Key, Query, QuerySpec
-from ._records import Record, check_field_name, check_record, check_value
+from ._records import Record, check_record
 from ._values import sort_key
 from .errors import DocumentNotFoundError, InvalidDocumentError, QueryError, UnsupportedError
 
@@ -33,7 +34,7 @@ class StorageAdapter(abc.ABC):
     """One collection (table, shelf) of records, addressed by primary key.
 
     Subclass it to write a backend: set ``backend`` and ``capabilities`` and implement the
-    abstract primitives. Users get instances from :func:`doqu.connect`.
+    abstract methods of the backend protocol. Users get instances from :func:`doqu.connect`.
     """
 
     #: the backend's name, as listed by ``doqu backends``.
@@ -43,7 +44,7 @@ class StorageAdapter(abc.ABC):
     #: contract tests the backend knows it fails (run as strict xfail by the contract suite).
     known_gaps: tuple[KnownGap, ...] = ()
 
-    # -- primitives: implement these ---------------------------------------------------------
+    # -- the backend protocol: implement these ---------------------------------------------
 
     @classmethod
     @abc.abstractmethod
@@ -55,94 +56,102 @@ class StorageAdapter(abc.ABC):
         """
 
     @abc.abstractmethod
-    def _add(self, record: Record) -> Key:
+    def add_record(self, record: Record) -> Key:
         """Store ``record`` under a new key the backend generates; return the key."""
 
     @abc.abstractmethod
-    def _put(self, key: Key, record: Record) -> None:
+    def put_record(self, key: Key, record: Record) -> None:
         """Store ``record`` under ``key``, replacing any record there (an upsert)."""
 
     @abc.abstractmethod
-    def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+    def fetch_records(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
         """Yield ``(key, record)`` for each of ``keys`` that exists, in any order."""
 
     @abc.abstractmethod
-    def _remove(self, key: Key) -> bool:
+    def remove_record(self, key: Key) -> bool:
         """Delete the record under ``key``; return whether there was one."""
 
     @abc.abstractmethod
-    def _query(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
+    def query_items(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
         """Yield ``(key, record)`` for the records ``spec`` selects, in its order and window.
 
         Records yielded are the caller's to keep and mutate. Stream where the backend can.
         """
 
     @abc.abstractmethod
-    def _clear(self) -> None:
-        """Delete every record."""
+    def clear(self) -> None:
+        """Delete every record of this storage (other collections of the store stay)."""
 
-    # -- primitives with client-side defaults: override to push work to the backend ---------
+    # -- the backend protocol, defaulted on the client: override to push work to the backend -
 
-    def _add_many(self, records: Sequence[Record]) -> list[Key]:
+    def add_records(self, records: Sequence[Record]) -> list[Key]:
         """Store new records; return their keys in order.
 
-        Like every primitive given records, it may keep or change them: they are fresh copies.
+        Like every backend method given records, it may keep or change them: they are fresh copies.
         """
-        return [self._add(record) for record in records]
+        return [self.add_record(record) for record in records]
 
-    def _put_many(self, items: Sequence[tuple[Key, Record]]) -> None:
+    def put_records(self, items: Sequence[tuple[Key, Record]]) -> None:
         """Upsert ``(key, record)`` pairs."""
         for key, record in items:
-            self._put(key, record)
+            self.put_record(key, record)
 
-    def _count(self, spec: QuerySpec) -> int:
+    def count_records(self, spec: QuerySpec) -> int:
         """How many records ``spec`` selects (its window applied)."""
-        return sum(1 for _ in self._query(spec))
+        return sum(1 for _ in self.query_items(spec))
 
-    def _distinct(self, spec: QuerySpec, field: str) -> list[Any]:
+    def distinct_values(self, spec: QuerySpec, field: str) -> list[Any]:
         """Distinct values of ``field`` (lists unwound) over the records ``spec`` selects."""
         seen: dict[tuple[Any, ...], Any] = {}
-        for _, record in self._query(spec):
+        for _, record in self.query_items(spec):
             for value in unwound(path_values(record, field)):
                 seen.setdefault(sort_key(value), value)
         return list(seen.values())
 
-    def _delete_where(self, spec: QuerySpec) -> int:
+    def delete_records(self, spec: QuerySpec) -> int:
         """Delete the records ``spec`` selects; return how many."""
-        keys = [key for key, _ in self._query(spec)]
-        return sum(1 for key in keys if self._remove(key))
+        keys = [key for key, _ in self.query_items(spec)]
+        return sum(1 for key in keys if self.remove_record(key))
 
-    def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+    def update_records(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
         """Set each (dotted) field of ``changes`` on the records ``spec`` selects."""
-        updated = list(self._query(spec))
+        updated = list(self.query_items(spec))
         for _, record in updated:  # check every record before writing any
             for field, value in changes.items():
                 set_path(record, field, value)
-        self._put_many(updated)
+        self.put_records(updated)
         return len(updated)
 
-    def _get_or_create(self, condition: Condition, record: Record) -> tuple[Key, Record, bool]:
+    def get_or_create_record(
+        self, condition: Condition, record: Record
+    ) -> tuple[Key, Record, bool]:
         """The first record matching ``condition``, or ``record`` stored as a new one."""
-        for key, found in self._query(QuerySpec(condition, limit=1)):
+        for key, found in self.query_items(QuerySpec(condition, limit=1)):
             return key, found, False
-        return self._add(record), record, True
+        return self.add_record(record), record, True
 
-    def _query_records(self, spec: QuerySpec) -> Iterator[Record]:
-        """The records of :meth:`_query` without their keys (for ``dict`` results)."""
-        return (record for _, record in self._query(spec))
+    def query_records(self, spec: QuerySpec) -> Iterator[Record]:
+        """The records of :meth:`query_items` without their keys (for ``dict`` results)."""
+        return (record for _, record in self.query_items(spec))
 
-    def _keys(self) -> Iterator[Key]:
+    def iter_keys(self) -> Iterator[Key]:
         """Every key, in any order."""
-        return (key for key, _ in self._query(QuerySpec()))
+        return (key for key, _ in self.query_items(QuerySpec()))
 
-    def _ensure_index(self, index: Index) -> None:
-        """Create ``index`` if it does not exist. Must enforce ``unique`` when declared."""
+    def create_index(self, index: Index) -> None:
+        """Create ``index`` if it does not exist. Must enforce ``unique`` when declared.
 
-    def _close(self) -> None:
-        """Release connections and files."""
+        Users call :meth:`ensure_index`, which refuses an index the backend cannot honour.
+        """
 
-    def _reconnect(self) -> None:
-        """Drop and re-open the connection to the backend."""
+    def close(self) -> None:
+        """Release the storage's connections and files; it must not be used afterwards.
+
+        Safe to call twice. The default holds nothing to release.
+        """
+
+    def reconnect(self) -> None:
+        """Drop the connection and open a new one (after a network failure, a fork, ...)."""
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -207,9 +216,9 @@ class StorageAdapter(abc.ABC):
         key = carried if primary_key is None else primary_key
         check_record(record, self.capabilities)
         if key is None:
-            key = self._add(record)
+            key = self.add_record(record)
         else:
-            self._put(self.check_key(key), record)
+            self.put_record(self.check_key(key), record)
         bind_key(data, key)
         return key
 
@@ -234,9 +243,9 @@ class StorageAdapter(abc.ABC):
             if type(data) is not dict:
                 documents.append((len(carried), data))
             carried.append(key)
-        added = self._add_many(new) if new else []
+        added = self.add_records(new) if new else []
         if keyed:
-            self._put_many(keyed)
+            self.put_records(keyed)
         fresh = iter(added)
         keys = added if not keyed else [next(fresh) if k is None else k for k in carried]
         for index, data in documents:
@@ -254,7 +263,7 @@ class StorageAdapter(abc.ABC):
         """
         check_key = self.check_key
         keys = [check_key(key) for key in primary_keys]
-        found = dict(self._fetch(keys)) if keys else {}
+        found = dict(self.fetch_records(keys)) if keys else {}
         if len(found) != len(keys):
             missing = [key for key in keys if key not in found]
             if missing:
@@ -306,20 +315,16 @@ class StorageAdapter(abc.ABC):
                 ) from e
             record, _ = to_record(made)
         check_record(record, self.capabilities)
-        key, stored, created = self._get_or_create(condition, record)
+        key, stored, created = self.get_or_create_record(condition, record)
         document: T = codec_for(doc_class).load(stored, key)
         return document, created
 
     def delete(self, primary_key: Key) -> None:
         """Delete the record under ``primary_key``; ``KeyError`` if there is none."""
-        if not self._remove(self.check_key(primary_key)):
+        if not self.remove_record(self.check_key(primary_key)):
             raise DocumentNotFoundError(
                 f"no record with key {primary_key!r} in {self!r}", key=primary_key
             )
-
-    def clear(self) -> None:
-        """Delete every record of this storage."""
-        self._clear()
 
     @overload
     def find(self, doc_class: None = None, **conditions: Any) -> Query[dict[str, Any]]: ...
@@ -346,23 +351,7 @@ class StorageAdapter(abc.ABC):
                 f"backend {self.backend!r} does not declare",
                 capability="unique_indexes",
             )
-        self._ensure_index(index)
-
-    def reconnect(self) -> None:
-        """Drop the connection and open a new one (after a network failure, a fork, ...)."""
-        self._reconnect()
-
-    def close(self) -> None:
-        """Release the storage's connections; it must not be used afterwards."""
-        self._close()
-
-    def check_changes(self, changes: Mapping[str, Any]) -> None:
-        """Raise unless ``changes`` (dotted field -> value) may be written by ``update()``."""
-        if not changes:
-            raise QueryError("update() needs at least one field=value change")
-        for field, value in changes.items():
-            check_field_name(field, dotted=True)
-            check_value(value, self.capabilities, path=field)
+        self.create_index(index)
 
     def __enter__(self) -> StorageAdapter:
         return self
@@ -371,17 +360,17 @@ class StorageAdapter(abc.ABC):
         self.close()
 
     def __len__(self) -> int:
-        return self._count(QuerySpec())
+        return self.count_records(QuerySpec())
 
     def __contains__(self, key: object) -> bool:
         try:
             checked = self.check_key(key)
         except InvalidDocumentError:
             return False
-        return any(True for _ in self._fetch([checked]))
+        return any(True for _ in self.fetch_records([checked]))
 
     def __iter__(self) -> Iterator[Key]:
-        return self._keys()
+        return self.iter_keys()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.backend}>"

@@ -1,10 +1,11 @@
 """The toolkit for backend authors: what a plugin needs beyond the user-facing API.
 
-A backend implements :class:`StorageAdapter`'s primitives. One that cannot filter or sort
-itself hands ``(key, record)`` pairs to :func:`run`, which applies a :class:`QuerySpec` with
-doqu's reference semantics; one that can, compiles the condition tree (:class:`Lookup`,
-:class:`And`, :class:`Or`, :class:`Not`) to its native query language. See
-``docs/plugin-guide.md``.
+A backend subclasses :class:`StorageAdapter` and implements the backend protocol,
+:class:`BackendProtocol`: the methods core calls and users need not (``add_record``,
+``query_items``, ...). One that cannot filter or sort itself hands ``(key, record)`` pairs to
+:func:`run`, which applies a :class:`QuerySpec` with doqu's reference semantics; one that
+can, compiles the condition tree (:class:`Lookup`, :class:`And`, :class:`Or`, :class:`Not`) to
+its native query language. See ``docs/plugin-guide.md``.
 """
 
 from ._capabilities import Capabilities, KnownGap
@@ -12,6 +13,7 @@ from ._conditions import LOOKUPS, MATCH_ALL, And, Condition, Lookup, Not, Or
 from ._evaluate import matcher, run, sort_records
 from ._hookspecs import BackendSpec, TestTarget, hookimpl
 from ._paths import path_values, set_path, unwound
+from ._protocol import BackendProtocol
 from ._query import Key, QuerySpec
 from ._records import Record, check_record
 from ._storage import StorageAdapter
@@ -23,6 +25,7 @@ __all__ = [
     "MATCH_ALL",
     "URL",
     "And",
+    "BackendProtocol",
     "BackendSpec",
     "Capabilities",
     "Condition",

@@ -49,12 +49,12 @@ class LeakyStorage(MemoryStorage):
     def from_url(cls, url: str, **options: Any) -> Self:
         return cls(None, **options)
 
-    def _remove(self, key: Any) -> bool:
+    def remove_record(self, key: Any) -> bool:
         return key in self
 
 
 class IncompleteStorage(StorageAdapter):
-    """An adapter that stops halfway: ``_query`` and ``_remove`` are missing."""
+    """An adapter that stops halfway: ``query_items`` and ``remove_record`` are missing."""
 
     backend = "halfway"
 
@@ -62,16 +62,16 @@ class IncompleteStorage(StorageAdapter):
     def from_url(cls, url: str, **options: Any) -> Self:
         return cls()
 
-    def _add(self, record: dict[str, Any]) -> str:
+    def add_record(self, record: dict[str, Any]) -> str:
         return "k"
 
-    def _put(self, key: str, record: dict[str, Any]) -> None:
+    def put_record(self, key: str, record: dict[str, Any]) -> None:
         pass
 
-    def _fetch(self, keys: Sequence[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    def fetch_records(self, keys: Sequence[str]) -> Iterator[tuple[str, dict[str, Any]]]:
         return iter(())
 
-    def _clear(self) -> None:
+    def clear(self) -> None:
         pass
 
 
@@ -96,7 +96,7 @@ class UnclearableStorage(MemoryStorage):
     def from_url(cls, url: str, **options: Any) -> Self:
         return cls(None, **options)
 
-    def _clear(self) -> None:
+    def clear(self) -> None:
         raise BackendError("clear() is not allowed here", code="no_clear")
 
 
@@ -215,7 +215,10 @@ def test_check_names_exactly_the_missing_methods_before_running_anything(
     status, out, err = doqu(capsys, "check", "halfway://")
     assert (status, out) == (1, "")
     assert err.startswith("doqu check: cannot check halfway://: ")
-    assert "does not implement the abstract method(s) _query, _remove; implement them" in err
+    assert (
+        "does not implement the abstract method(s) query_items, remove_record; implement them"
+        in err
+    )
 
 
 def test_check_refuses_a_url_that_names_a_collection(capsys: pytest.CaptureFixture[str]) -> None:

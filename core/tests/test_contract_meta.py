@@ -44,35 +44,37 @@ def _milliseconds(value: Any) -> Any:
 class Milliseconds(MemoryStorage):
     """Keeps datetimes to the millisecond, as a backend without ``datetime_microseconds``."""
 
-    def _add_many(self, records: Sequence[Record]) -> list[Key]:
-        return super()._add_many([_milliseconds(record) for record in records])
+    def add_records(self, records: Sequence[Record]) -> list[Key]:
+        return super().add_records([_milliseconds(record) for record in records])
 
-    def _put(self, key: Key, record: Record) -> None:
-        super()._put(key, _milliseconds(record))
+    def put_record(self, key: Key, record: Record) -> None:
+        super().put_record(key, _milliseconds(record))
 
-    def _put_many(self, items: Sequence[tuple[Key, Record]]) -> None:
-        super()._put_many([(key, _milliseconds(record)) for key, record in items])
+    def put_records(self, items: Sequence[tuple[Key, Record]]) -> None:
+        super().put_records([(key, _milliseconds(record)) for key, record in items])
 
-    def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
-        return super()._update_where(spec, _milliseconds(dict(changes)))
+    def update_records(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+        return super().update_records(spec, _milliseconds(dict(changes)))
 
 
 class Forgetful(MemoryStorage):
     """Loses every record on ``reconnect()``, as a backend that is not ``persistent``."""
 
-    def _reconnect(self) -> None:
-        self._clear()
+    def reconnect(self) -> None:
+        self.clear()
 
 
 class Racy(MemoryStorage):
     """Looks, waits, then creates: a ``get_or_create`` that is not atomic."""
 
-    def _get_or_create(self, condition: Condition, record: Record) -> tuple[Key, Record, bool]:
-        found = list(self._query(QuerySpec(condition, limit=1)))
+    def get_or_create_record(
+        self, condition: Condition, record: Record
+    ) -> tuple[Key, Record, bool]:
+        found = list(self.query_items(QuerySpec(condition, limit=1)))
         time.sleep(0.01)
         if found:
             return found[0][0], found[0][1], False
-        return self._add(record), record, True
+        return self.add_record(record), record, True
 
 
 class Unsafe(MemoryStorage):
@@ -82,13 +84,13 @@ class Unsafe(MemoryStorage):
         super().__init__()
         self._counter = 0
 
-    def _add_many(self, records: Sequence[Record]) -> list[Key]:
+    def add_records(self, records: Sequence[Record]) -> list[Key]:
         start = self._counter
         time.sleep(0.001)
         self._counter = start + len(records)
         keys = [f"n{start + offset}" for offset in range(len(records))]
         for key, record in zip(keys, records, strict=True):
-            self._put(key, record)
+            self.put_record(key, record)
         return keys
 
 

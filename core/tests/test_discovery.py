@@ -143,10 +143,10 @@ class HalfDone(StorageAdapter):
     def from_url(cls, url: str, **options: Any) -> Self:
         return cls()
 
-    def _add(self, record: dict[str, Any]) -> str:
+    def add_record(self, record: dict[str, Any]) -> str:
         return "k"
 
-    def _put(self, key: str, record: dict[str, Any]) -> None:
+    def put_record(self, key: str, record: dict[str, Any]) -> None:
         pass
 
 
@@ -460,8 +460,8 @@ def test_adapter_missing_abstract_methods_are_named(register: Register) -> None:
     )
     missing = (
         f"backend 'fxhalf' of doqu plugin 'fx_half' (registered in-process): adapter "
-        f"{__name__}.HalfDone does not implement the abstract method(s) _clear, _fetch, "
-        "_query, _remove; implement them"
+        f"{__name__}.HalfDone does not implement the abstract method(s) clear, fetch_records, "
+        "query_items, remove_record; implement them"
     )
     with pytest.raises(PluginValidationError, match=re.escape(missing)):
         backend_for_scheme("fxhalf")

@@ -204,7 +204,7 @@ class TestUniqueIndexes:
         storage.ensure_index(Index("email", unique=True))
         storage.save({"email": "a"}, primary_key="k1")
         storage.save({"email": "b"}, primary_key="k2")
-        storage._put_many([("k1", {"email": "b"}), ("k2", {"email": "a"})])
+        storage.put_records([("k1", {"email": "b"}), ("k2", {"email": "a"})])
         assert storage.get(dict, "k1") == {"email": "b"}
 
     def test_values_compare_as_queries_compare_them(self, storage: MemoryStorage) -> None:
@@ -294,14 +294,14 @@ class TestConcurrency:
 class TestPrimitives:
     def test_count_applies_the_window(self, storage: MemoryStorage) -> None:
         storage.save_many([{"n": n} for n in range(10)])
-        assert storage._count(QuerySpec(Q(n__gte=3), offset=2, limit=4)) == 4
-        assert storage._count(QuerySpec(Q(n__gte=3), offset=6, limit=4)) == 1
-        assert storage._count(QuerySpec(offset=20)) == 0
+        assert storage.count_records(QuerySpec(Q(n__gte=3), offset=2, limit=4)) == 4
+        assert storage.count_records(QuerySpec(Q(n__gte=3), offset=6, limit=4)) == 1
+        assert storage.count_records(QuerySpec(offset=20)) == 0
 
     def test_fetch_skips_missing_and_repeated_keys(self, storage: MemoryStorage) -> None:
         storage.save({"n": 1}, primary_key="a")
         storage.save({"n": 2}, primary_key=2)
-        fetched = list(storage._fetch(["a", "zz", "a", 2]))
+        fetched = list(storage.fetch_records(["a", "zz", "a", 2]))
         assert len(fetched) == 2
         assert dict(fetched) == {"a": {"n": 1}, 2: {"n": 2}}
 

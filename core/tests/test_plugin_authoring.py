@@ -116,7 +116,7 @@ def test_check_of_an_incomplete_plugin_names_exactly_the_missing_methods(venv: A
             "doqu check: cannot check incomplete://anything: backend 'incomplete' of doqu plugin "
             "'incomplete' (distribution doqu-incomplete-fixture 1.0.0a1): adapter "
             "doqu_incomplete_fixture._storage.IncompleteStorage does not implement the abstract "
-            "method(s) _query, _remove; implement them (see doqu.StorageAdapter)\n"
+            "method(s) query_items, remove_record; implement them (see doqu.StorageAdapter)\n"
         )
         # the other backends are unaffected; the listing shows the broken one with its error
         listing = venv.doqu("backends")

@@ -243,18 +243,18 @@ class MemoryStorage(StorageAdapter):
 
     # -- writes ------------------------------------------------------------------------------
 
-    def _add(self, record: Record) -> Key:
-        return self._add_many([record])[0]
+    def add_record(self, record: Record) -> Key:
+        return self.add_records([record])[0]
 
-    def _add_many(self, records: Sequence[Record]) -> list[Key]:
+    def add_records(self, records: Sequence[Record]) -> list[Key]:
         items = [(uuid.uuid4().hex, _copy(record)) for record in records]
         self._write(items)
         return [key for key, _ in items]
 
-    def _put(self, key: Key, record: Record) -> None:
+    def put_record(self, key: Key, record: Record) -> None:
         self._write([(key, _copy(record))])
 
-    def _put_many(self, items: Sequence[tuple[Key, Record]]) -> None:
+    def put_records(self, items: Sequence[tuple[Key, Record]]) -> None:
         self._write([(key, _copy(record)) for key, record in items])
 
     def _write(self, items: Sequence[tuple[Key, Record]]) -> None:
@@ -262,15 +262,15 @@ class MemoryStorage(StorageAdapter):
             self._data.check_unique(items)
             self._data.write(items)
 
-    def _remove(self, key: Key) -> bool:
+    def remove_record(self, key: Key) -> bool:
         with self._data.lock:
             return self._data.remove(key)
 
-    def _clear(self) -> None:
+    def clear(self) -> None:
         with self._data.lock:
             self._data.clear()
 
-    def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+    def update_records(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
         with self._data.lock:
             items = []
             for key, stored in run(spec, self._snapshot()):
@@ -282,22 +282,24 @@ class MemoryStorage(StorageAdapter):
             self._data.write(items)
             return len(items)
 
-    def _delete_where(self, spec: QuerySpec) -> int:
+    def delete_records(self, spec: QuerySpec) -> int:
         with self._data.lock:
             keys = [key for key, _ in run(spec, self._snapshot())]
             for key in keys:
                 self._data.remove(key)
             return len(keys)
 
-    def _get_or_create(self, condition: Condition, record: Record) -> tuple[Key, Record, bool]:
+    def get_or_create_record(
+        self, condition: Condition, record: Record
+    ) -> tuple[Key, Record, bool]:
         test = matcher(condition)
         with self._data.lock:
             for key, stored in self._data.records.items():
                 if test(stored):
                     return key, _copy(stored), False
-            return self._add(record), record, True
+            return self.add_record(record), record, True
 
-    def _ensure_index(self, index: Index) -> None:
+    def create_index(self, index: Index) -> None:
         with self._data.lock:
             existing = self._data.indexes.get(index.name)
             if existing is not None:
@@ -325,16 +327,16 @@ class MemoryStorage(StorageAdapter):
         with self._data.lock:
             return list(self._data.records.items())
 
-    def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+    def fetch_records(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
         with self._data.lock:
             records = self._data.records
             found = [(key, records[key]) for key in dict.fromkeys(keys) if key in records]
         return ((key, _copy(record)) for key, record in found)
 
-    def _query(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
+    def query_items(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
         return ((key, _copy(record)) for key, record in run(spec, self._snapshot()))
 
-    def _count(self, spec: QuerySpec) -> int:
+    def count_records(self, spec: QuerySpec) -> int:
         if spec.condition == MATCH_ALL:
             total = len(self._data.records)
         else:
@@ -343,7 +345,7 @@ class MemoryStorage(StorageAdapter):
         total = max(0, total - spec.offset)
         return total if spec.limit is None else min(total, spec.limit)
 
-    def _keys(self) -> Iterator[Key]:
+    def iter_keys(self) -> Iterator[Key]:
         with self._data.lock:
             return iter(list(self._data.records))
 

@@ -125,21 +125,21 @@ class ShelveStorage(StorageAdapter):
         options = parsed.merged_options(options, _OPTIONS, backend="shelve")
         return cls(_file_path(parsed), collection=options.get("collection", _DEFAULT_COLLECTION))
 
-    # -- the six primitives ------------------------------------------------------------------
+    # -- the six required methods of the backend protocol -----------------------------------
 
-    def _add(self, record: Record) -> str:
-        return self._add_many([record])[0]
+    def add_record(self, record: Record) -> str:
+        return self.add_records([record])[0]
 
-    def _put(self, key: str, record: Record) -> None:
-        self._put_many([(key, record)])
+    def put_record(self, key: str, record: Record) -> None:
+        self.put_records([(key, record)])
 
-    def _fetch(self, keys: Sequence[str]) -> Iterator[tuple[str, Record]]:
+    def fetch_records(self, keys: Sequence[str]) -> Iterator[tuple[str, Record]]:
         with self._locked() as shelf:
             slots = [(key, self._prefix + key) for key in keys]
             found = [(key, shelf[slot]) for key, slot in slots if slot in shelf]
         return iter(found)  # each read unpickles a fresh record: the caller's to keep
 
-    def _remove(self, key: str) -> bool:
+    def remove_record(self, key: str) -> bool:
         with self._locked() as shelf:
             if self._prefix + key not in shelf:
                 return False
@@ -147,56 +147,58 @@ class ShelveStorage(StorageAdapter):
             shelf.sync()
             return True
 
-    def _query(self, spec: QuerySpec) -> Iterator[tuple[str, Record]]:
+    def query_items(self, spec: QuerySpec) -> Iterator[tuple[str, Record]]:
         with self._locked() as shelf:  # collect now: a generator must not hold the lock
             selected = list(run(spec, ((key, shelf[slot]) for key, slot in self._slots(shelf))))
         return iter(selected)
 
-    def _clear(self) -> None:
+    def clear(self) -> None:
         with self._locked() as shelf:
             for _, slot in self._slots(shelf):
                 del shelf[slot]
             shelf.sync()
 
-    # -- optional primitives: batch the writes, lock the read-modify-writes ------------------
+    # -- optional methods: batch the writes, lock the read-modify-writes ---------------------
 
-    def _add_many(self, records: Sequence[Record]) -> list[str]:
+    def add_records(self, records: Sequence[Record]) -> list[str]:
         keys = [uuid.uuid4().hex for _ in records]
-        self._put_many(list(zip(keys, records, strict=True)))
+        self.put_records(list(zip(keys, records, strict=True)))
         return keys
 
-    def _put_many(self, items: Sequence[tuple[str, Record]]) -> None:
+    def put_records(self, items: Sequence[tuple[str, Record]]) -> None:
         with self._locked() as shelf:
             for key, record in items:
                 shelf[self._prefix + key] = _lists(record)  # pickled: a copy of the caller's
             shelf.sync()
 
-    def _get_or_create(self, condition: Condition, record: Record) -> tuple[str, Record, bool]:
+    def get_or_create_record(
+        self, condition: Condition, record: Record
+    ) -> tuple[str, Record, bool]:
         with self._locked():
-            return super()._get_or_create(condition, record)
+            return super().get_or_create_record(condition, record)
 
-    def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+    def update_records(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
         with self._locked():
-            return super()._update_where(spec, changes)
+            return super().update_records(spec, changes)
 
-    def _delete_where(self, spec: QuerySpec) -> int:
+    def delete_records(self, spec: QuerySpec) -> int:
         with self._locked():
-            return super()._delete_where(spec)
+            return super().delete_records(spec)
 
-    def _keys(self) -> Iterator[str]:
+    def iter_keys(self) -> Iterator[str]:
         with self._locked() as shelf:
             keys = [key for key, _ in self._slots(shelf)]
         return iter(keys)
 
-    def _close(self) -> None:
+    def close(self) -> None:
         with _LOCK:
             if self._shelf is not None:
                 self._shelf = None
                 _release(self.path)
 
-    def _reconnect(self) -> None:
+    def reconnect(self) -> None:
         with _LOCK:
-            self._close()
+            self.close()
             self._shelf = _acquire(self.path)
 
     # -- helpers -----------------------------------------------------------------------------

@@ -40,7 +40,7 @@ _ID = "_id"
 _BATCH_SIZE = 1000
 #: keys per ``$in`` find: keeps the command far below MongoDB's 16 MiB limit.
 _KEYS_PER_FIND = 10_000
-#: stale records get_or_create steps over before it gives up (see ``_get_or_create``).
+#: stale records get_or_create steps over before it gives up (see ``get_or_create_record``).
 _MAX_GENERATIONS = 100
 # the original doqu's defaults for its keyword constructor
 _HOST, _PORT, _DATABASE, _COLLECTION = "127.0.0.1", 27017, "default", "default"
@@ -199,10 +199,10 @@ class MongoStorage(StorageAdapter):
                 key = document.pop(_ID)
                 yield key, document if decode is None else decode(document)
 
-    def _close(self) -> None:
+    def close(self) -> None:
         self._lease.release()
 
-    def _reconnect(self) -> None:
+    def reconnect(self) -> None:
         with self._errors():
             if self.closed:
                 self._lease = _clients.lease(self.address, self._options, self._own_client)
@@ -235,13 +235,13 @@ class MongoStorage(StorageAdapter):
 
     # -- primitives --------------------------------------------------------------------------
 
-    def _add(self, record: Record) -> Key:
+    def add_record(self, record: Record) -> Key:
         key = ObjectId()
         with self._errors([record]):
             self.collection.insert_one(self._out({_ID: key, **record}))
         return key
 
-    def _add_many(self, records: Sequence[Record]) -> list[Key]:
+    def add_records(self, records: Sequence[Record]) -> list[Key]:
         if not records:
             return []
         # the records are ours to change: pymongo gives each an ObjectId ``_id`` without a copy
@@ -250,21 +250,21 @@ class MongoStorage(StorageAdapter):
             self.collection.insert_many(documents, ordered=True)
         return [document[_ID] for document in documents]
 
-    def _put(self, key: Key, record: Record) -> None:
+    def put_record(self, key: Key, record: Record) -> None:
         with self._errors([record]):
             self.collection.replace_one({_ID: key}, self._out(record), upsert=True)
 
-    def _put_many(self, items: Sequence[tuple[Key, Record]]) -> None:
+    def put_records(self, items: Sequence[tuple[Key, Record]]) -> None:
         if not items:
             return
         if self._lease.mock:  # mongomock's bulk_write fails on pymongo 4.9+'s ReplaceOne
-            super()._put_many(items)
+            super().put_records(items)
             return
         requests = [ReplaceOne({_ID: key}, self._out(record), upsert=True) for key, record in items]
         with self._errors([record for _, record in items]):
             self.collection.bulk_write(requests, ordered=True)
 
-    def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+    def fetch_records(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
         if len(keys) == 1:  # FerretDB answers {_id: key} from its index, {_id: {$in: ...}} not
             with self._errors():
                 cursor = self.collection.find({_ID: keys[0]}, limit=-1)
@@ -280,17 +280,17 @@ class MongoStorage(StorageAdapter):
                 )
             yield from self._records(cursor)
 
-    def _remove(self, key: Key) -> bool:
+    def remove_record(self, key: Key) -> bool:
         with self._errors():
             return self.collection.delete_one({_ID: key}).deleted_count == 1
 
-    def _query(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
+    def query_items(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
         if spec.limit == 0:
             return
         with self._cursor(spec) as cursor:
             yield from self._records(cursor)
 
-    def _query_records(self, spec: QuerySpec) -> Iterator[Record]:
+    def query_records(self, spec: QuerySpec) -> Iterator[Record]:
         # without ``_id`` from the server: the records stream straight from the cursor
         if spec.limit == 0:
             return
@@ -310,11 +310,11 @@ class MongoStorage(StorageAdapter):
                 batch_size=_BATCH_SIZE,
             )
 
-    def _clear(self) -> None:
+    def clear(self) -> None:
         with self._errors():
             self.collection.delete_many({})
 
-    def _count(self, spec: QuerySpec) -> int:
+    def count_records(self, spec: QuerySpec) -> int:
         if spec.limit == 0:
             return 0
         window: dict[str, Any] = {"skip": spec.offset} if spec.offset else {}
@@ -323,22 +323,22 @@ class MongoStorage(StorageAdapter):
         with self._errors():
             return self.collection.count_documents(self._filter(spec.condition), **window)
 
-    def _distinct(self, spec: QuerySpec, field: str) -> list[Any]:
+    def distinct_values(self, spec: QuerySpec, field: str) -> list[Any]:
         if spec.is_windowed:  # a window is not a filter: only the client can apply it
-            return super()._distinct(spec, field)
+            return super().distinct_values(spec, field)
         with self._errors():
             values = self.collection.distinct(field, self._filter(spec.condition))
         return values if self._in is None else [self._in(value) for value in values]
 
-    def _delete_where(self, spec: QuerySpec) -> int:
+    def delete_records(self, spec: QuerySpec) -> int:
         if spec.is_windowed:
-            return super()._delete_where(spec)
+            return super().delete_records(spec)
         with self._errors():
             return self.collection.delete_many(self._filter(spec.condition)).deleted_count
 
-    def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+    def update_records(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
         if spec.is_windowed:
-            return super()._update_where(spec, changes)
+            return super().update_records(spec, changes)
         wanted = self._filter(spec.condition)
         update = {"$set": self._out(dict(changes))}
         with self._errors([changes]):
@@ -358,19 +358,21 @@ class MongoStorage(StorageAdapter):
             for field in dotted:
                 set_path(document, field, None)
 
-    def _keys(self) -> Iterator[Key]:
+    def iter_keys(self) -> Iterator[Key]:
         with self._errors():
             cursor = self.collection.find({}, {_ID: 1}, batch_size=_BATCH_SIZE)
         with cursor:
             yield from (key for key, _ in self._records(cursor))
 
-    def _ensure_index(self, index: Index) -> None:
+    def create_index(self, index: Index) -> None:
         with self._errors():
             self.collection.create_index(
                 [(field, 1) for field in index.fields], name=index.name, unique=index.unique
             )
 
-    def _get_or_create(self, condition: Condition, record: Record) -> tuple[Key, Record, bool]:
+    def get_or_create_record(
+        self, condition: Condition, record: Record
+    ) -> tuple[Key, Record, bool]:
         """Atomic, on every server, without a unique index on the condition's fields.
 
         A record ``get_or_create`` creates gets a key derived from the conditions (an

@@ -155,28 +155,32 @@ class TestAgainstTheReference:
         except Exception as e:
             pytest.skip(f"{stored.server.kind}: {e}")
         spec = QuerySpec(condition)
-        assert sorted(key for key, _ in stored._query(spec)) == sorted(expected(stored, spec))
-        assert stored._count(spec) == len(expected(stored, spec))
+        assert sorted(key for key, _ in stored.query_items(spec)) == sorted(expected(stored, spec))
+        assert stored.count_records(spec) == len(expected(stored, spec))
 
     @pytest.mark.parametrize("order", ORDERS, ids=repr)
     def test_order(self, stored: MongoStorage, order: Any) -> None:
         spec = QuerySpec(order=order)
-        assert [key for key, _ in stored._query(spec)] == expected(stored, spec)
+        assert [key for key, _ in stored.query_items(spec)] == expected(stored, spec)
 
     def test_window(self, stored: MongoStorage) -> None:
         spec = QuerySpec(order=(("name", False),), offset=2, limit=3)
-        assert [key for key, _ in stored._query(spec)] == expected(stored, spec)
-        assert stored._count(spec) == 3
+        assert [key for key, _ in stored.query_items(spec)] == expected(stored, spec)
+        assert stored.count_records(spec) == 3
 
     def test_unordered_window_pages_by_key(self, stored: MongoStorage) -> None:
-        pages = [[key for key, _ in stored._query(QuerySpec(offset=i, limit=3))] for i in (0, 3, 6)]
+        pages = [
+            [key for key, _ in stored.query_items(QuerySpec(offset=i, limit=3))] for i in (0, 3, 6)
+        ]
         assert [key for page in pages for key in page] == sorted(stored)
 
     @pytest.mark.parametrize("field", ["tags", "age", "address.city", "n", "missing"])
     def test_values(self, stored: MongoStorage, field: str) -> None:
         spec = QuerySpec(Q(name__exists=True))
-        on_the_client = StorageAdapter._distinct(stored, spec, field)
-        assert sorted(map(repr, stored._distinct(spec, field))) == sorted(map(repr, on_the_client))
+        on_the_client = StorageAdapter.distinct_values(stored, spec, field)
+        assert sorted(map(repr, stored.distinct_values(spec, field))) == sorted(
+            map(repr, on_the_client)
+        )
 
 
 class TestCompiled:

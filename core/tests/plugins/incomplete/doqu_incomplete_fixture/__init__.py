@@ -1,1 +1,4 @@
-"""A doqu plugin whose adapter does not implement ``_remove`` and ``_query``, for doqu's tests."""
+"""A doqu plugin whose adapter does not implement ``remove_record`` and ``query_items``.
+
+For doqu's tests.
+"""

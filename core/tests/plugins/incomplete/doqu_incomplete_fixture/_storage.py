@@ -1,4 +1,4 @@
-"""An adapter written halfway: ``_remove`` and ``_query`` are not implemented."""
+"""An adapter written halfway: ``remove_record`` and ``query_items`` are not implemented."""
 
 import uuid
 from collections.abc import Iterator, Sequence
@@ -17,16 +17,16 @@ class IncompleteStorage(doqu.StorageAdapter):
     def from_url(cls, url: str, **options: Any) -> Self:
         return cls()
 
-    def _add(self, record: dict[str, Any]) -> str:
+    def add_record(self, record: dict[str, Any]) -> str:
         key = uuid.uuid4().hex
-        self._put(key, record)
+        self.put_record(key, record)
         return key
 
-    def _put(self, key: str, record: dict[str, Any]) -> None:
+    def put_record(self, key: str, record: dict[str, Any]) -> None:
         self._records[key] = dict(record)
 
-    def _fetch(self, keys: Sequence[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    def fetch_records(self, keys: Sequence[str]) -> Iterator[tuple[str, dict[str, Any]]]:
         return ((key, dict(self._records[key])) for key in keys if key in self._records)
 
-    def _clear(self) -> None:
+    def clear(self) -> None:
         self._records.clear()
