@@ -1,26 +1,62 @@
-"""What plugins offer: where each came from, and the backends they declare, checked.
+"""The checks of what plugins are and offer: their shape, their answers, their backends.
 
-A backend spec is checked when its plugin answers ``doqu_backends``; its adapter is imported
-and checked on first use, so listing plugins stays cheap.
+A plugin's shape (marked hooks, known hooks, their signatures) is checked when it registers,
+through pluggy's own validation; a hook's answer when the hook is called; a backend spec when
+its plugin answers ``doqu_backends``; its adapter is imported and checked on first use, so
+listing plugins stays cheap.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import inspect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, TypeVar
+
+import pluggy
 
 from ._capabilities import Capabilities
-from ._hookspecs import BackendSpec
+from ._hookspecs import PROJECT, BackendSpec, DoquHookSpecs
 from ._storage import StorageAdapter
 from ._url import SCHEME
 from .errors import PluginConflictError, PluginError, PluginLoadError, PluginValidationError
 
-__all__ = ["Backend", "Source", "checked_spec", "find_conflicts", "install_hint", "load_adapter"]
+__all__ = [
+    "HOOK_LIST",
+    "HOOKS",
+    "Backend",
+    "Source",
+    "check_answer",
+    "check_hooks",
+    "check_marked",
+    "checked_spec",
+    "find_conflicts",
+    "install_hint",
+    "load_adapter",
+    "wrong_signature",
+]
 
+T = TypeVar("T")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.+-]*")
+
+
+def _hook_signatures() -> dict[str, str]:
+    hooks = {}
+    for name, function in inspect.getmembers(DoquHookSpecs, inspect.isfunction):
+        if name.startswith(f"{PROJECT}_"):
+            signature = inspect.signature(function)
+            arguments = ", ".join(name for name in signature.parameters if name != "self")
+            hooks[name] = f"{name}({arguments}) -> {signature.return_annotation}"
+    return hooks
+
+
+#: hook name -> its signature, as messages show it.
+HOOKS = _hook_signatures()
+HOOK_LIST = "the doqu hooks are " + ", ".join(HOOKS.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +82,101 @@ class Source:
         if self.distribution is None:
             return "fix the plugin"
         return f"fix the plugin or uninstall it (pip uninstall {self.distribution})"
+
+
+def _hook_name(name: str) -> str:
+    """``name`` quoted, with the hook it was probably meant to be."""
+    close = difflib.get_close_matches(name, HOOKS, n=1)
+    return f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name)
+
+
+def check_marked(pm: pluggy.PluginManager, plugin: object, source: Source) -> None:
+    """Refuse a function named ``doqu_*`` that is not marked as a hook implementation.
+
+    Names starting with ``doqu_`` are reserved for hooks: an unmarked one is either a
+    misspelled hook or a forgotten marker.
+    """
+    for attribute in dir(plugin):
+        if not attribute.startswith(f"{PROJECT}_"):
+            continue
+        value = inspect.getattr_static(plugin, attribute, None)
+        is_function = inspect.isroutine(value) or isinstance(value, staticmethod | classmethod)
+        if not is_function or pm.parse_hookimpl_opts(plugin, attribute) is not None:
+            continue
+        if attribute in HOOKS:
+            problem = (
+                f"defines {attribute}() without the @doqu.hookimpl marker, so doqu never "
+                "calls it; mark it with @doqu.hookimpl"
+            )
+        else:
+            problem = (
+                f"defines {_hook_name(attribute)}, which is not a doqu hook; names "
+                f"starting with 'doqu_' are reserved for hooks, and {HOOK_LIST}"
+            )
+        raise PluginValidationError(f"{source} {problem}", plugin=source.name)
+
+
+def wrong_signature(
+    pm: pluggy.PluginManager, plugin: object, source: Source, error: pluggy.PluginValidationError
+) -> PluginError:
+    """The error for a plugin pluggy refused to register.
+
+    Each of its known hooks is registered alone with a scratch plugin manager, so that pluggy
+    itself says which one it refuses.
+    """
+    # pluggy's message reads "Plugin 'x' for hook 'h'\nhookimpl definition: ...\n<problem>"
+    details = "; ".join(line.strip() for line in str(error).splitlines()[1:])
+    for hook in HOOKS:
+        if pm.parse_hookimpl_opts(plugin, hook) is None:
+            continue
+        scratch = pluggy.PluginManager(PROJECT)
+        scratch.add_hookspecs(DoquHookSpecs)
+        try:
+            scratch.register(SimpleNamespace(**{hook: getattr(plugin, hook)}))
+        except pluggy.PluginValidationError:
+            return PluginValidationError(
+                f"{source} implements hook {hook!r} with the wrong signature ({details}); "
+                f"the hook is {HOOKS[hook]}",
+                plugin=source.name,
+            )
+    return PluginValidationError(f"{source} is invalid: {error}; {HOOK_LIST}", plugin=source.name)
+
+
+def check_hooks(pm: pluggy.PluginManager, plugin: object, source: Source) -> None:
+    """Refuse a registered plugin with unknown hooks, or with no doqu hook at all.
+
+    pluggy accepts an unknown hook silently until ``check_pending``; the plugin is
+    unregistered before the error is raised.
+    """
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as error:
+        unknown = [
+            caller.name for caller in pm.get_hookcallers(plugin) or () if not caller.has_spec()
+        ]
+        pm.unregister(plugin)
+        raise PluginValidationError(
+            f"{source} implements unknown hook {', '.join(map(_hook_name, unknown))}; {HOOK_LIST}",
+            plugin=source.name,
+        ) from error
+    if not any(caller.has_spec() for caller in pm.get_hookcallers(plugin) or ()):
+        pm.unregister(plugin)
+        raise PluginValidationError(
+            f"{source} implements no doqu hook; mark its hook functions with "
+            f"@doqu.hookimpl ({HOOK_LIST})",
+            plugin=source.name,
+        )
+
+
+def check_answer(answer: object, kind: type[T], source: Source, hook: str) -> list[T]:
+    """A hook's answer as a list of ``kind``, or ``PluginValidationError`` showing it."""
+    if isinstance(answer, list | tuple) and all(isinstance(item, kind) for item in answer):
+        return list(answer)
+    raise PluginValidationError(
+        f"{source} returned {answer!r} from {hook}(); the hook returns a list "
+        f"of doqu.{kind.__name__} ({HOOKS[hook]})",
+        plugin=source.name,
+    )
 
 
 @dataclass(slots=True)

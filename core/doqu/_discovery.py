@@ -11,15 +11,15 @@ Entry points are loaded on first use and cached; :func:`refresh_backends` loads 
 imported only when its backend is selected or listed.
 
 Names starting with ``doqu_`` in a plugin are reserved for hooks: an unmarked ``doqu_*``
-function is reported, since it is either a misspelled hook or a forgotten marker.
+function is reported, since it is either a misspelled hook or a forgotten marker. The checks
+of a plugin's shape and answers live in :mod:`._backends`; hooks are called through pluggy's
+hook callers.
 """
 
 from __future__ import annotations
 
 import difflib
-import inspect
 import os
-import re
 import threading
 import warnings
 from dataclasses import dataclass
@@ -28,7 +28,18 @@ from typing import Literal, TypeVar
 
 import pluggy
 
-from ._backends import Backend, Source, checked_spec, find_conflicts, install_hint, load_adapter
+from ._backends import (
+    Backend,
+    Source,
+    check_answer,
+    check_hooks,
+    check_marked,
+    checked_spec,
+    find_conflicts,
+    install_hint,
+    load_adapter,
+    wrong_signature,
+)
 from ._capabilities import Capabilities
 from ._hookspecs import PROJECT, BackendSpec, DoquHookSpecs, TestTarget
 from ._storage import StorageAdapter
@@ -61,21 +72,6 @@ T = TypeVar("T")
 
 class PluginWarning(UserWarning):
     """A plugin could not be used; the message names it, its distribution and the error."""
-
-
-def _hook_signatures() -> dict[str, str]:
-    hooks = {}
-    for name, function in inspect.getmembers(DoquHookSpecs, inspect.isfunction):
-        if name.startswith(f"{PROJECT}_"):
-            signature = inspect.signature(function)
-            arguments = ", ".join(name for name in signature.parameters if name != "self")
-            hooks[name] = f"{name}({arguments}) -> {signature.return_annotation}"
-    return hooks
-
-
-#: hook name -> its signature, as messages show it.
-_HOOKS = _hook_signatures()
-_HOOK_LIST = "the doqu hooks are " + ", ".join(_HOOKS.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,12 +120,6 @@ def _strict() -> bool:
 def _warn(problem: PluginError) -> None:
     if not _strict():  # strict mode raises it where it is used instead
         warnings.warn(str(problem), PluginWarning, stacklevel=2)
-
-
-def _hook_name(name: str) -> str:
-    """``name`` quoted, with the hook it was probably meant to be."""
-    close = difflib.get_close_matches(name, _HOOKS, n=1)
-    return f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name)
 
 
 class _Registry:
@@ -193,70 +183,14 @@ class _Registry:
 
     def _register(self, plugin: object, source: Source) -> None:
         """Register ``plugin`` with pluggy, or raise ``PluginValidationError``."""
-        self._check_unmarked(plugin, source)
+        check_marked(self._pm, plugin, source)
         key = f"{source.distribution or ''}:{source.name}"
         try:
             self._pm.register(plugin, name=key)
         except pluggy.PluginValidationError as error:
-            raise self._wrong_signature(error, source) from error
-        try:
-            self._pm.check_pending()  # unknown hooks are accepted silently until this
-        except pluggy.PluginValidationError as error:
-            unknown = [
-                caller.name
-                for caller in self._pm.get_hookcallers(plugin) or ()
-                if not caller.has_spec()
-            ]
-            self._pm.unregister(plugin)
-            raise PluginValidationError(
-                f"{source} implements unknown hook {', '.join(map(_hook_name, unknown))}; "
-                f"{_HOOK_LIST}",
-                plugin=source.name,
-            ) from error
-        if not any(caller.has_spec() for caller in self._pm.get_hookcallers(plugin) or ()):
-            self._pm.unregister(plugin)
-            raise PluginValidationError(
-                f"{source} implements no doqu hook; mark its hook functions with "
-                f"@doqu.hookimpl ({_HOOK_LIST})",
-                plugin=source.name,
-            )
+            raise wrong_signature(self._pm, plugin, source, error) from error
+        check_hooks(self._pm, plugin, source)
         self._sources[key] = source
-
-    def _check_unmarked(self, plugin: object, source: Source) -> None:
-        for attribute in dir(plugin):
-            if not attribute.startswith(f"{PROJECT}_"):
-                continue
-            value = inspect.getattr_static(plugin, attribute, None)
-            is_function = inspect.isroutine(value) or isinstance(value, staticmethod | classmethod)
-            if not is_function or self._pm.parse_hookimpl_opts(plugin, attribute) is not None:
-                continue
-            if attribute in _HOOKS:
-                problem = (
-                    f"defines {attribute}() without the @doqu.hookimpl marker, so doqu never "
-                    "calls it; mark it with @doqu.hookimpl"
-                )
-            else:
-                problem = (
-                    f"defines {_hook_name(attribute)}, which is not a doqu hook; names "
-                    f"starting with 'doqu_' are reserved for hooks, and {_HOOK_LIST}"
-                )
-            raise PluginValidationError(f"{source} {problem}", plugin=source.name)
-
-    @staticmethod
-    def _wrong_signature(error: pluggy.PluginValidationError, source: Source) -> PluginError:
-        # pluggy's message reads "Plugin 'x' for hook 'h'\nhookimpl definition: ...\n<problem>"
-        found = re.search(r"for hook '(\w+)'", str(error))
-        details = "; ".join(line.strip() for line in str(error).splitlines()[1:])
-        if found and found.group(1) in _HOOKS:
-            hook = found.group(1)
-            return PluginValidationError(
-                f"{source} implements hook {hook!r} with the wrong signature ({details}); "
-                f"the hook is {_HOOKS[hook]}",
-                plugin=source.name,
-            )
-        return PluginValidationError(
-            f"{source} is invalid: {error}; {_HOOK_LIST}", plugin=source.name
-        )
 
     def _load_entry_points(self) -> None:
         found = sorted(
@@ -296,12 +230,18 @@ class _Registry:
     # -- hooks -------------------------------------------------------------------------------
 
     def _call(self, hook: str, kind: type[T]) -> list[tuple[Source, T]]:
-        """Every plugin's answer to ``hook``; a plugin that raises or answers wrong is recorded."""
+        """Every plugin's answer to ``hook``; a plugin that raises or answers wrong is recorded.
+
+        Each plugin is called through pluggy's hook caller for it alone, so that one plugin's
+        error does not lose the others' answers.
+        """
         results: list[tuple[Source, T]] = []
+        plugins = self._pm.get_plugins()
         for impl in getattr(self._pm.hook, hook).get_hookimpls():
             source = self._sources[impl.plugin_name]
+            others = [plugin for plugin in plugins if plugin is not impl.plugin]
             try:
-                answer = impl.function()
+                answers = self._pm.subset_hook_caller(hook, others)()
             except Exception as error:
                 problem = PluginLoadError(
                     f"{source} raised {type(error).__name__} in {hook}(): {error}; {source.fix}",
@@ -310,18 +250,10 @@ class _Registry:
                 problem.__cause__ = error
                 self._fail(self._hook_failures, source, problem)
                 continue
-            if not isinstance(answer, list | tuple) or not all(
-                isinstance(item, kind) for item in answer
-            ):
-                self._fail(
-                    self._hook_failures,
-                    source,
-                    PluginValidationError(
-                        f"{source} returned {answer!r} from {hook}(); the hook returns a list "
-                        f"of doqu.{kind.__name__} ({_HOOKS[hook]})",
-                        plugin=source.name,
-                    ),
-                )
+            try:  # pluggy leaves out a None answer
+                answer = check_answer(answers[0] if answers else None, kind, source, hook)
+            except PluginValidationError as error:
+                self._fail(self._hook_failures, source, error)
                 continue
             results.extend((source, item) for item in answer)
         return results
