@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import pytest
 
-from doqu._discovery import test_targets
-from doqu.contract import CONTRACT_CLASSES, TestTarget
+from doqu._discovery import contract_targets
+from doqu.contract import CONTRACT_CLASSES, Target
 
-TARGETS = test_targets()
+TARGETS = contract_targets()
 
 
 class AllTargets:
     """Parametrises the suite's ``storage_factory`` over every offered target."""
 
     @pytest.fixture(params=TARGETS, ids=[target.name for target in TARGETS])
-    def storage_factory(self, request: pytest.FixtureRequest) -> TestTarget:
-        target: TestTarget = request.param
+    def storage_factory(self, request: pytest.FixtureRequest) -> Target:
+        target: Target = request.param
         return target
 
 

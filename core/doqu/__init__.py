@@ -27,7 +27,7 @@ from ._discovery import (
 )
 from ._documents import Document
 from ._fields import Field
-from ._hookspecs import BackendSpec, TestTarget, hookimpl
+from ._hookspecs import BackendSpec, Target, hookimpl
 from ._indexes import Index
 from ._query import Query, QuerySpec
 from ._storage import StorageAdapter
@@ -62,7 +62,7 @@ __all__ = [
     "refresh_backends",
     "register_plugin",
     "StorageAdapter",
-    "TestTarget",
+    "Target",
     "unregister_plugin",
     "__version__",
 ]

@@ -41,7 +41,7 @@ from ._backends import (
     wrong_signature,
 )
 from ._capabilities import Capabilities
-from ._hookspecs import PROJECT, BackendSpec, DoquHookSpecs, TestTarget
+from ._hookspecs import PROJECT, BackendSpec, DoquHookSpecs, Target
 from ._storage import StorageAdapter
 from .errors import (
     PluginConflictError,
@@ -61,7 +61,7 @@ __all__ = [
     "plugin_failures",
     "refresh_backends",
     "register_plugin",
-    "test_targets",
+    "contract_targets",
     "unregister_plugin",
 ]
 
@@ -145,7 +145,7 @@ class _Registry:
         """Drop what the hooks returned, to ask them again."""
         self._backends: list[Backend] | None = None
         self._hook_failures: list[PluginFailure] = []
-        self._targets: list[TestTarget] | None = None
+        self._targets: list[Target] | None = None
 
     # -- registration ------------------------------------------------------------------------
 
@@ -353,11 +353,11 @@ class _Registry:
             message += "".join(f"\n  - {failure.error}" for failure in failures)
         return UnknownBackendError(message, scheme=scheme, installed=installed)
 
-    def test_targets(self) -> list[TestTarget]:
+    def contract_targets(self) -> list[Target]:
         with self._lock:
             self._ensure_backends()
             if self._targets is None:
-                self._targets = [t for _, t in self._call("doqu_test_targets", TestTarget)]
+                self._targets = [t for _, t in self._call("doqu_test_targets", Target)]
             self._raise_if_strict()
             return list(self._targets)
 
@@ -389,12 +389,9 @@ def plugin_failures() -> list[PluginFailure]:
     return _registry.failures()
 
 
-def test_targets() -> list[TestTarget]:
+def contract_targets() -> list[Target]:
     """The storages every plugin offers to the contract suite (``doqu_test_targets``)."""
-    return _registry.test_targets()
-
-
-test_targets.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+    return _registry.contract_targets()
 
 
 def refresh_backends() -> None:

@@ -28,7 +28,7 @@ import pluggy
 if TYPE_CHECKING:
     from ._storage import StorageAdapter
 
-__all__ = ["PROJECT", "BackendSpec", "TestTarget", "hookimpl", "hookspec"]
+__all__ = ["PROJECT", "BackendSpec", "Target", "hookimpl", "hookspec"]
 
 #: the pluggy project name and the entry point group plugins register under.
 PROJECT = "doqu"
@@ -54,7 +54,7 @@ class BackendSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class TestTarget:
+class Target:
     """A storage the contract suite can run against, offered by a plugin for its own backend.
 
     ``factory`` returns a fresh, empty, isolated storage each call; ``oracle``, if given, turns
@@ -63,8 +63,6 @@ class TestTarget:
     cannot run here (e.g. no server); the suite reports it as skipped, or as a failure when the
     target is required.
     """
-
-    __test__ = False  # not a pytest test class, despite the name
 
     name: str
     factory: Callable[[], StorageAdapter]
@@ -83,5 +81,9 @@ class DoquHookSpecs:
         """The backends this plugin provides."""
 
     @hookspec
-    def doqu_test_targets(self) -> list[TestTarget]:  # type: ignore[empty-body]
-        """Storages the contract suite should run against for this plugin's backends."""
+    def doqu_test_targets(self) -> list[Target]:  # type: ignore[empty-body]
+        """Storages the contract suite should run against for this plugin's backends.
+
+        The name predates :class:`Target` (once ``TestTarget``); it stays, so that installed
+        plugins keep working.
+        """

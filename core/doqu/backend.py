@@ -11,7 +11,7 @@ its native query language. See ``docs/plugin-guide.md``.
 from ._capabilities import Capabilities, KnownGap
 from ._conditions import LOOKUPS, MATCH_ALL, And, Condition, Lookup, Not, Or
 from ._evaluate import matcher, run, sort_records
-from ._hookspecs import BackendSpec, TestTarget, hookimpl
+from ._hookspecs import BackendSpec, Target, hookimpl
 from ._paths import path_values, set_path, unwound
 from ._protocol import BackendProtocol
 from ._query import Key, QuerySpec
@@ -37,7 +37,7 @@ __all__ = [
     "QuerySpec",
     "Record",
     "StorageAdapter",
-    "TestTarget",
+    "Target",
     "check_record",
     "hookimpl",
     "mask_password",

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from doqu import Capabilities, Condition, KnownGap, QuerySpec
-from doqu._hookspecs import TestTarget
+from doqu._hookspecs import Target
 from doqu._query import Key
 from doqu._records import Record
 from doqu.contract import CONTRACT_CLASSES, CONTRACT_VERSION, contract_test_ids, requires
@@ -217,7 +217,7 @@ def _tests() -> Iterator[tuple[type, str]]:
 
 
 def test_suite_passes_on_a_backend_declaring_nothing(run_suite: Any) -> None:
-    outcome = run_suite(TestTarget("minimal", factory=Minimal, oracle=MemoryOracle))
+    outcome = run_suite(Target("minimal", factory=Minimal, oracle=MemoryOracle))
     assert outcome.count("failed") == 0
     gated = {f"{cls.__name__}::{name}" for cls, name in _tests() if _required(cls, name)}
     assert outcome.ids("skipped") == gated
@@ -226,7 +226,7 @@ def test_suite_passes_on_a_backend_declaring_nothing(run_suite: Any) -> None:
 
 
 def test_suite_passes_on_a_backend_declaring_only_thread_safety(run_suite: Any) -> None:
-    outcome = run_suite(TestTarget("threadsafe", factory=ThreadSafeOnly, oracle=MemoryOracle))
+    outcome = run_suite(Target("threadsafe", factory=ThreadSafeOnly, oracle=MemoryOracle))
     assert outcome.count("failed") == 0
     assert "ConcurrencyContract::test_concurrent_saves_get_distinct_new_keys" in outcome.ids(
         "passed"
@@ -297,7 +297,7 @@ def test_changelog_lists_every_contract_test() -> None:
 def test_a_backend_claiming_a_capability_it_lacks_fails(
     run_suite: Any, storage: type[MemoryStorage], selection: str, failing: str
 ) -> None:
-    outcome = run_suite(TestTarget("liar", factory=storage, oracle=MemoryOracle), "-k", selection)
+    outcome = run_suite(Target("liar", factory=storage, oracle=MemoryOracle), "-k", selection)
     assert failing in outcome.ids("failed")
 
 
@@ -312,39 +312,39 @@ def _with_gap(base: type[MemoryStorage], gap: KnownGap) -> type[MemoryStorage]:
 
 def test_a_known_gap_runs_as_an_expected_failure(run_suite: Any) -> None:
     storage = _with_gap(Milliseconds, KnownGap(MICROSECONDS, "keeps ms", raises=AssertionError))
-    outcome = run_suite(TestTarget("gapped", factory=storage), "-k", "microseconds")
+    outcome = run_suite(Target("gapped", factory=storage), "-k", "microseconds")
     assert outcome.ids("xfailed") == {MICROSECONDS}
     assert outcome.count("failed") == 0
 
 
 def test_a_known_gap_that_passes_fails_the_run(run_suite: Any) -> None:
     storage = _with_gap(MemoryStorage, KnownGap(MICROSECONDS, "fixed since"))
-    outcome = run_suite(TestTarget("stale", factory=storage), "-k", "microseconds")
+    outcome = run_suite(Target("stale", factory=storage), "-k", "microseconds")
     assert outcome.ids("failed") == {MICROSECONDS}
     assert "XPASS(strict)" in str(outcome.reports[-1].longrepr)
 
 
 def test_a_known_gap_failing_otherwise_than_declared_fails(run_suite: Any) -> None:
     storage = _with_gap(Milliseconds, KnownGap(MICROSECONDS, "keeps ms", raises=KeyError))
-    outcome = run_suite(TestTarget("other", factory=storage), "-k", "microseconds")
+    outcome = run_suite(Target("other", factory=storage), "-k", "microseconds")
     assert outcome.ids("failed") == {MICROSECONDS}
 
 
 def test_a_known_gap_naming_no_test_fails(run_suite: Any) -> None:
     storage = _with_gap(MemoryStorage, KnownGap("SaveContract::test_nothing", "typo"))
-    outcome = run_suite(TestTarget("typo", factory=storage), "-k", "known_gaps")
+    outcome = run_suite(Target("typo", factory=storage), "-k", "known_gaps")
     assert outcome.ids("failed") == {"TargetContract::test_target_known_gaps_name_contract_tests"}
 
 
 def test_an_unavailable_target_is_skipped_with_its_reason(run_suite: Any) -> None:
-    target = TestTarget("away", factory=MemoryStorage, unavailable="no server here")
+    target = Target("away", factory=MemoryStorage, unavailable="no server here")
     outcome = run_suite(target, "-k", "save_with_key")
     assert outcome.count("passed") == outcome.count("failed") == 0
     assert outcome.reasons() == {"Skipped: target 'away' is unavailable: no server here"}
 
 
 def test_a_required_unavailable_target_fails(run_suite: Any) -> None:
-    target = TestTarget("away", factory=MemoryStorage, unavailable="no server", required=True)
+    target = Target("away", factory=MemoryStorage, unavailable="no server", required=True)
     outcome = run_suite(target, "-k", "save_with_key")
     assert outcome.count("failed") == 1
     assert "(the target is required here)" in str(outcome.reports[0].longrepr)

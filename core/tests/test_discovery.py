@@ -30,13 +30,13 @@ from doqu._discovery import (
     PluginWarning,
     backend_for_scheme,
     backends,
+    contract_targets,
     plugin_failures,
     refresh_backends,
     register_plugin,
-    test_targets,
     unregister_plugin,
 )
-from doqu._hookspecs import BackendSpec, TestTarget, hookimpl
+from doqu._hookspecs import BackendSpec, Target, hookimpl
 from doqu._storage import StorageAdapter
 from doqu.errors import (
     PluginConflictError,
@@ -286,7 +286,7 @@ def test_misspelled_hook_of_installed_plugin_is_a_recorded_validation_failure(
     assert failure.error == (
         "doqu plugin 'typo' (distribution doqu-fx-typo 1.0) implements unknown hook "
         "'doqu_backend' (did you mean 'doqu_backends'?); the doqu hooks are "
-        "doqu_backends() -> list[BackendSpec], doqu_test_targets() -> list[TestTarget]"
+        "doqu_backends() -> list[BackendSpec], doqu_test_targets() -> list[Target]"
     )
     assert [info.status for info in by_name("memory")] == ["ok"]
 
@@ -390,13 +390,13 @@ def test_claiming_an_installed_backend_name_is_a_conflict(register: Register) ->
 
 def test_misspelled_hook_name_is_refused_with_the_hooks_that_exist(register: Register) -> None:
     @hookimpl
-    def doqu_test_target() -> list[TestTarget]:
+    def doqu_test_target() -> list[Target]:
         return []
 
     expected = (
         "doqu plugin 'fx_typo' (registered in-process) implements unknown hook "
         "'doqu_test_target' (did you mean 'doqu_test_targets'?); the doqu hooks are "
-        "doqu_backends() -> list[BackendSpec], doqu_test_targets() -> list[TestTarget]"
+        "doqu_backends() -> list[BackendSpec], doqu_test_targets() -> list[Target]"
     )
     with pytest.raises(PluginValidationError, match=re.escape(expected)):
         register(plugin("fx_typo", doqu_test_target=doqu_test_target))
@@ -425,7 +425,7 @@ def test_unmarked_hook_like_function_is_refused(
         return []
 
     @hookimpl
-    def doqu_test_targets() -> list[TestTarget]:
+    def doqu_test_targets() -> list[Target]:
         return []
 
     hooks = {function_name: unmarked, "doqu_test_targets": doqu_test_targets}
@@ -556,14 +556,14 @@ def test_test_targets_come_from_every_plugin_and_a_failing_hook_is_recorded(
     register: Register,
 ) -> None:
     @hookimpl
-    def doqu_test_targets() -> list[TestTarget]:
+    def doqu_test_targets() -> list[Target]:
         raise ConnectionError("no server")
 
-    offered = [target.name for target in test_targets()]
+    offered = [target.name for target in contract_targets()]
     assert "memory" in offered
     register(plugin("fx_targets", doqu_test_targets=doqu_test_targets))
     with pytest.warns(PluginWarning, match=r"'fx_targets' .* raised ConnectionError in "):
-        assert [target.name for target in test_targets()] == offered
+        assert [target.name for target in contract_targets()] == offered
     assert [failure.plugin for failure in plugin_failures()] == ["fx_targets"]
 
 

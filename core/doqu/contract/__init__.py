@@ -7,7 +7,7 @@ plugin with one subclass and one fixture::
     import itertools
 
     import pytest
-    from doqu.contract import ContractSuite, TestTarget
+    from doqu.contract import ContractSuite, Target
 
     from doqu_shelve import ShelveStorage
     from doqu_shelve._plugin import ShelveOracle
@@ -17,11 +17,11 @@ plugin with one subclass and one fixture::
         @pytest.fixture
         def storage_factory(self, tmp_path):
             files = (tmp_path / f"{n}.db" for n in itertools.count())
-            return TestTarget(
+            return Target(
                 "shelve", factory=lambda: ShelveStorage(next(files)), oracle=ShelveOracle
             )
 
-``storage_factory`` returns a :class:`~doqu.TestTarget` (the one the plugin's
+``storage_factory`` returns a :class:`~doqu.Target` (the one the plugin's
 ``doqu_test_targets`` hook offers does) or just a callable; each call must make a fresh, empty
 storage that no other call shares. A target's ``oracle(storage)`` gives the suite a back door
 (``get(key)``, ``put(key, record)``, ``keys()``) to check writes without trusting the adapter
@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .._hookspecs import TestTarget
+from .._hookspecs import Target
 from ._requirements import requires
 
 # the suite's modules are plain package modules, so pytest rewrites their asserts only if asked
@@ -74,7 +74,7 @@ __all__ = [
     "Oracle",
     "StorageFactory",
     "StorageFixtures",
-    "TestTarget",
+    "Target",
     "contract_requirements",
     "contract_test_ids",
     "requires",

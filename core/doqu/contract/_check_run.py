@@ -24,7 +24,7 @@ import pytest
 from .._capabilities import Capabilities
 from .._connect import connect
 from .._discovery import PluginWarning, backend_for_scheme, backends
-from .._hookspecs import TestTarget
+from .._hookspecs import Target
 from .._storage import StorageAdapter
 from .._url import mask_password, parse_url
 from ..errors import ConfigurationError, DoquError
@@ -48,7 +48,7 @@ class CheckRun:
         self.__name__ = PLUGIN_NAME  # pluggy registers a plugin under its __name__
         self.url = url
         self.capabilities = capabilities
-        self.target = TestTarget(name, factory=self._new_storage)
+        self.target = Target(name, factory=self._new_storage)
         self.results: dict[str, CheckResult] = {}
         self._ids: dict[str, tuple[str, tuple[str, ...]]] = {}  # nodeid -> (id, needs)
         self._created: list[str] = []

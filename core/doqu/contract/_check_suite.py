@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .._hookspecs import TestTarget
+from .._hookspecs import Target
 from ._check_run import PLUGIN_NAME, CheckRun
 from ._suite import ContractSuite
 
@@ -20,7 +20,7 @@ class TestContract(ContractSuite):
     """Every contract test, on storages of the URL given to ``doqu check``."""
 
     @pytest.fixture
-    def storage_factory(self, request: pytest.FixtureRequest) -> TestTarget:
+    def storage_factory(self, request: pytest.FixtureRequest) -> Target:
         run = request.config.pluginmanager.get_plugin(PLUGIN_NAME)
         if not isinstance(run, CheckRun):
             raise RuntimeError(f"{__name__} runs only under 'doqu check URL'")

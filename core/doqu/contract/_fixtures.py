@@ -12,7 +12,7 @@ from typing import Protocol
 
 import pytest
 
-from .._hookspecs import TestTarget
+from .._hookspecs import Target
 from .._query import Key
 from .._records import Record
 from .._storage import StorageAdapter
@@ -22,10 +22,10 @@ from ._requirements import expect_known_gap, skip_undeclared
 __all__ = ["AdapterOracle", "Oracle", "StorageFactory", "StorageFixtures", "as_target"]
 
 #: what ``storage_factory`` returns: a target, or a callable making fresh, empty storages.
-StorageFactory = TestTarget | Callable[[], StorageAdapter]
+StorageFactory = Target | Callable[[], StorageAdapter]
 
 # targets whose cleanup is registered, held so that their ids stay theirs
-_CLEANUPS = pytest.StashKey[dict[int, TestTarget]]()
+_CLEANUPS = pytest.StashKey[dict[int, Target]]()
 
 
 class Oracle(Protocol):
@@ -66,16 +66,16 @@ class AdapterOracle:
         return list(self._storage)
 
 
-def as_target(factory: StorageFactory) -> TestTarget:
-    """``factory`` as a :class:`~doqu.TestTarget` (a bare callable gets an empty name)."""
-    if isinstance(factory, TestTarget):
+def as_target(factory: StorageFactory) -> Target:
+    """``factory`` as a :class:`~doqu.Target` (a bare callable gets an empty name)."""
+    if isinstance(factory, Target):
         return factory
     if not callable(factory):
         raise TypeError(
-            "the storage_factory fixture must return a doqu TestTarget or a callable that makes "
+            "the storage_factory fixture must return a doqu Target or a callable that makes "
             f"a fresh, empty storage; got {type(factory).__name__} {factory!r}"
         )
-    return TestTarget(name="", factory=factory)
+    return Target(name="", factory=factory)
 
 
 class StorageFixtures:
@@ -83,17 +83,17 @@ class StorageFixtures:
 
     @pytest.fixture
     def storage_factory(self) -> StorageFactory:
-        """The backend under test: a ``TestTarget``, or a callable making fresh empty storages."""
+        """The backend under test: a ``Target``, or a callable making fresh empty storages."""
         raise NotImplementedError(
             f"{type(self).__name__}.storage_factory() is not implemented: override the "
-            "storage_factory fixture to return a TestTarget or a callable that makes a fresh, "
+            "storage_factory fixture to return a Target or a callable that makes a fresh, "
             "empty storage (see the doqu.contract docstring)"
         )
 
     @pytest.fixture
     def contract_target(
         self, storage_factory: StorageFactory, request: pytest.FixtureRequest
-    ) -> TestTarget:
+    ) -> Target:
         """The target under test; skipped when unavailable, failed when also required."""
         target = as_target(storage_factory)
         if target.unavailable is not None:
@@ -109,7 +109,7 @@ class StorageFixtures:
 
     @pytest.fixture
     def storage(
-        self, contract_target: TestTarget, request: pytest.FixtureRequest
+        self, contract_target: Target, request: pytest.FixtureRequest
     ) -> Iterator[StorageAdapter]:
         """A fresh, empty storage of the target; the test is skipped if it needs an undeclared
         capability and expected to fail if the backend declares it as a known gap."""
@@ -123,7 +123,7 @@ class StorageFixtures:
             storage.close()
 
     @pytest.fixture
-    def raw(self, storage: StorageAdapter, contract_target: TestTarget) -> Oracle:
+    def raw(self, storage: StorageAdapter, contract_target: Target) -> Oracle:
         """The back door into ``storage``: the target's oracle, else the adapter itself."""
         if contract_target.oracle is None:
             return AdapterOracle(storage)

@@ -1,7 +1,9 @@
 """The ``doqu_contract`` pytest plugin (entry point ``pytest11``): it only registers markers.
 
-It loads in every pytest run of an environment where doqu is installed, so it imports nothing
-beyond the capability names and changes nothing for projects that do not use the suite.
+It loads in every pytest run of an environment where doqu is installed. Importing it imports
+the ``doqu`` package (its user API, about twenty small modules, no driver and no plugin) and
+the marker's name, but not the suite, its fixtures or hypothesis; it changes nothing for
+projects that do not use the suite.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._hookspecs import BackendSpec, TestTarget, hookimpl
+from .._hookspecs import BackendSpec, Target, hookimpl
 from ._storage import MemoryOracle, MemoryStorage
 
 __all__ = ["doqu_backends", "doqu_test_targets"]
@@ -21,6 +21,6 @@ def doqu_backends() -> list[BackendSpec]:
 
 
 @hookimpl
-def doqu_test_targets() -> list[TestTarget]:
+def doqu_test_targets() -> list[Target]:
     # a fresh private store per storage: tests never see each other's records
-    return [TestTarget("memory", factory=MemoryStorage, oracle=MemoryOracle, required=True)]
+    return [Target("memory", factory=MemoryStorage, oracle=MemoryOracle, required=True)]

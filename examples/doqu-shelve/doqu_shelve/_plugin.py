@@ -32,9 +32,9 @@ def doqu_backends() -> list[doqu.BackendSpec]:
 
 
 @doqu.hookimpl
-def doqu_test_targets() -> list[doqu.TestTarget]:
+def doqu_test_targets() -> list[doqu.Target]:
     files = _TemporaryFiles()
-    return [doqu.TestTarget("shelve", factory=files.new, oracle=ShelveOracle, cleanup=files.remove)]
+    return [doqu.Target("shelve", factory=files.new, oracle=ShelveOracle, cleanup=files.remove)]
 
 
 class _TemporaryFiles:

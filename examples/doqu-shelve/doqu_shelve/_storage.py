@@ -5,7 +5,7 @@ current directory): everything between ``shelve://`` and ``?`` is the file path.
 holds several collections, picked with ``collection=`` (``?collection=`` in the URL,
 ``"default"`` if not given); each record is stored under ``collection + NUL + key``.
 
-Queries run on the client with doqu's reference evaluator (:func:`doqu._evaluate.run`), so
+Queries run on the client with doqu's reference evaluator (:func:`doqu.backend.run`), so
 they give exactly the answers every other backend gives.
 """
 

@@ -7,7 +7,7 @@ its capabilities to the server it finds.
 
 from __future__ import annotations
 
-from doqu import BackendSpec, TestTarget, hookimpl
+from doqu import BackendSpec, Target, hookimpl
 
 from ._targets import mongodb_target, mongomock_target
 
@@ -27,5 +27,5 @@ def doqu_backends() -> list[BackendSpec]:
 
 
 @hookimpl
-def doqu_test_targets() -> list[TestTarget]:
+def doqu_test_targets() -> list[Target]:
     return [mongomock_target(), mongodb_target()]

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from doqu import StorageAdapter, TestTarget
+from doqu import StorageAdapter, Target
 from doqu.backend import parse_url
 from doqu.errors import DoquError
 
@@ -95,21 +95,21 @@ class _Collections:
             anchor.close()
 
 
-def mongomock_target() -> TestTarget:
+def mongomock_target() -> Target:
     """mongomock, in process: always available when mongomock is installed."""
     if not _mock.available():
-        return TestTarget(
+        return Target(
             "mongomock",
             factory=_unavailable,
             unavailable="mongomock is not installed: pip install 'doqu-mongodb[mongomock]'",
         )
     collections = _Collections(f"mongomock://{_MOCK_STORE}/{DATABASE}")
-    return TestTarget(
+    return Target(
         "mongomock", factory=collections.make, oracle=MongoOracle, cleanup=collections.drop_all
     )
 
 
-def mongodb_target() -> TestTarget:
+def mongodb_target() -> Target:
     """The server ``DOQU_MONGODB_URL`` names (FerretDB under the project's test command).
 
     Required when ``CI=true``: a missing server then fails the run instead of skipping.
@@ -117,7 +117,7 @@ def mongodb_target() -> TestTarget:
     required = os.environ.get("CI") == "true"
     url = os.environ.get(URL_ENV)
     if not url:
-        return TestTarget(
+        return Target(
             "mongodb",
             factory=_unavailable,
             unavailable=f"{URL_ENV} is not set; run the tests through the project's test "
@@ -125,7 +125,7 @@ def mongodb_target() -> TestTarget:
             required=required,
         )
     collections = _Collections(url)
-    return TestTarget(
+    return Target(
         "mongodb",
         factory=collections.make,
         oracle=MongoOracle,

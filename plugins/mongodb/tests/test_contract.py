@@ -10,7 +10,7 @@ import functools
 
 import pytest
 
-from doqu.contract import ContractSuite, TestTarget
+from doqu.contract import ContractSuite, Target
 from doqu_mongodb._targets import mongodb_target, mongomock_target
 
 # one target per session: its collections are dropped, and its client closed, at the end
@@ -20,11 +20,11 @@ mongodb = functools.cache(mongodb_target)
 
 class TestMongomockContract(ContractSuite):
     @pytest.fixture
-    def storage_factory(self) -> TestTarget:
+    def storage_factory(self) -> Target:
         return mongomock()
 
 
 class TestMongoDBContract(ContractSuite):
     @pytest.fixture
-    def storage_factory(self) -> TestTarget:
+    def storage_factory(self) -> Target:
         return mongodb()

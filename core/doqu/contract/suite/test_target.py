@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..._capabilities import Capabilities
-from ..._hookspecs import TestTarget
+from ..._hookspecs import Target
 from ..._storage import StorageAdapter
 from .._fixtures import Oracle, StorageFixtures
 
@@ -19,7 +19,7 @@ class TargetContract(StorageFixtures):
         assert list(raw.keys()) == []
 
     def test_target_storages_are_isolated(
-        self, storage: StorageAdapter, contract_target: TestTarget
+        self, storage: StorageAdapter, contract_target: Target
     ) -> None:
         other = contract_target.factory()
         try:
