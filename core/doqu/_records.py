@@ -13,7 +13,7 @@ import datetime
 import decimal
 import math
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._capabilities import Capabilities
@@ -26,6 +26,7 @@ __all__ = [
     "check_field_name",
     "check_record",
     "check_value",
+    "copied",
 ]
 
 Record = dict[str, Any]
@@ -49,6 +50,22 @@ _SCALARS: dict[type, str | None] = {
     bytes: "bytes_values",
     uuid.UUID: "uuid_values",
 }
+
+
+def copied(value: Any, convert: Callable[[Any], Any] | None = None) -> Any:
+    """``value`` (a record or part of one) with every container copied, the way backends return
+    records: mappings as dicts, lists and tuples as lists.
+
+    ``convert``, if given, maps every value that is not a container (to a driver's types and
+    back, say). A backend that keeps records as objects stores and hands out such copies.
+    """
+    if convert is None and type(value) in _SCALARS:
+        return value  # the common case, without the calls below
+    if isinstance(value, Mapping):
+        return {name: copied(item, convert) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [copied(item, convert) for item in value]
+    return value if convert is None else convert(value)
 
 
 def check_field_name(name: object, *, dotted: bool = False, where: str = "field name") -> str:

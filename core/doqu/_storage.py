@@ -20,7 +20,7 @@ from ._conversion import bind_key, codec_for, to_record
 from ._indexes import Index
 from ._paths import path_values, set_path, unwound
 from ._query import Key, Query, QuerySpec
-from ._records import Record, check_record
+from ._records import Record, check_record, copied
 from ._values import sort_key
 from .errors import DocumentNotFoundError, InvalidDocumentError, QueryError, UnsupportedError
 
@@ -277,7 +277,7 @@ class StorageAdapter(abc.ABC):
             seen: set[Key] = set()
             records = []
             for key in keys:
-                records.append(_deep_copy(found[key]) if key in seen else found[key])
+                records.append(copied(found[key]) if key in seen else found[key])
                 seen.add(key)
         else:
             records = [found[key] for key in keys]
@@ -374,11 +374,3 @@ class StorageAdapter(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.backend}>"
-
-
-def _deep_copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {name: _deep_copy(item) for name, item in value.items()}
-    if isinstance(value, list):
-        return [_deep_copy(item) for item in value]
-    return value

@@ -15,7 +15,7 @@ from ._hookspecs import BackendSpec, Target, hookimpl
 from ._paths import path_values, set_path, unwound
 from ._protocol import BackendProtocol
 from ._query import Key, QuerySpec
-from ._records import Record, check_record
+from ._records import Record, check_record, copied
 from ._storage import StorageAdapter
 from ._url import URL, mask_password, parse_url
 from ._values import sort_key
@@ -39,6 +39,7 @@ __all__ = [
     "StorageAdapter",
     "Target",
     "check_record",
+    "copied",
     "hookimpl",
     "mask_password",
     "matcher",

@@ -12,8 +12,6 @@ collection outside the lock while other threads write.
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import itertools
 import threading
 import uuid
@@ -27,7 +25,7 @@ from .._evaluate import matcher, run
 from .._indexes import Index
 from .._paths import path_values, set_path
 from .._query import Key, QuerySpec
-from .._records import Record
+from .._records import Record, copied
 from .._storage import StorageAdapter
 from .._url import URL, parse_url
 from .._values import sort_key
@@ -39,29 +37,6 @@ _SCHEME = "memory"
 _DEFAULT_COLLECTION = "default"
 _OPTIONS = ("collection",)
 _FORMS = "'memory://' (private), 'memory://NAME' or 'memory:///NAME' (shared by name)"
-
-
-# stored values that need no copy (the storable scalars; every other value is a container)
-_IMMUTABLE = frozenset(
-    {str, int, float, bool, type(None), datetime.datetime, datetime.date}
-    | {decimal.Decimal, bytes, uuid.UUID}
-)
-
-
-def _copy(value: Any) -> Any:
-    """``value`` with every container copied: mappings as dicts, lists and tuples as lists.
-
-    Tuples become lists, as every other backend returns them.
-    """
-    if type(value) in _IMMUTABLE:
-        return value
-    if isinstance(value, Mapping):
-        return {
-            name: item if type(item) in _IMMUTABLE else _copy(item) for name, item in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [item if type(item) in _IMMUTABLE else _copy(item) for item in value]
-    return value
 
 
 class _UniqueIndex:
@@ -247,15 +222,15 @@ class MemoryStorage(StorageAdapter):
         return self.add_records([record])[0]
 
     def add_records(self, records: Sequence[Record]) -> list[Key]:
-        items = [(uuid.uuid4().hex, _copy(record)) for record in records]
+        items = [(uuid.uuid4().hex, copied(record)) for record in records]
         self._write(items)
         return [key for key, _ in items]
 
     def put_record(self, key: Key, record: Record) -> None:
-        self._write([(key, _copy(record))])
+        self._write([(key, copied(record))])
 
     def put_records(self, items: Sequence[tuple[Key, Record]]) -> None:
-        self._write([(key, _copy(record)) for key, record in items])
+        self._write([(key, copied(record)) for key, record in items])
 
     def _write(self, items: Sequence[tuple[Key, Record]]) -> None:
         with self._data.lock:
@@ -274,9 +249,9 @@ class MemoryStorage(StorageAdapter):
         with self._data.lock:
             items = []
             for key, stored in run(spec, self._snapshot()):
-                record = _copy(stored)
+                record = copied(stored)
                 for field, value in changes.items():
-                    set_path(record, field, _copy(value))
+                    set_path(record, field, copied(value))
                 items.append((key, record))
             self._data.check_unique(items)
             self._data.write(items)
@@ -296,7 +271,7 @@ class MemoryStorage(StorageAdapter):
         with self._data.lock:
             for key, stored in self._data.records.items():
                 if test(stored):
-                    return key, _copy(stored), False
+                    return key, copied(stored), False
             return self.add_record(record), record, True
 
     def create_index(self, index: Index) -> None:
@@ -331,10 +306,10 @@ class MemoryStorage(StorageAdapter):
         with self._data.lock:
             records = self._data.records
             found = [(key, records[key]) for key in dict.fromkeys(keys) if key in records]
-        return ((key, _copy(record)) for key, record in found)
+        return ((key, copied(record)) for key, record in found)
 
     def query_items(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
-        return ((key, _copy(record)) for key, record in run(spec, self._snapshot()))
+        return ((key, copied(record)) for key, record in run(spec, self._snapshot()))
 
     def count_records(self, spec: QuerySpec) -> int:
         if spec.condition == MATCH_ALL:
@@ -391,12 +366,12 @@ class MemoryOracle:
         """A copy of the record stored under ``key``, or ``None``."""
         with self._data.lock:
             record = self._data.records.get(key)
-        return None if record is None else _copy(record)
+        return None if record is None else copied(record)
 
     def put(self, key: Key, record: Record) -> None:
         """Store a copy of ``record`` under ``key``, replacing any record there."""
         with self._data.lock:
-            self._data.write([(key, _copy(record))])
+            self._data.write([(key, copied(record))])
 
     def keys(self) -> Iterable[Key]:
         """Every stored key."""

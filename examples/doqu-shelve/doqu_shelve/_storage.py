@@ -23,7 +23,7 @@ from typing import Any, Self
 from urllib.parse import unquote
 
 from doqu import Capabilities, Condition, QuerySpec, StorageAdapter
-from doqu.backend import URL, parse_url, run
+from doqu.backend import URL, copied, parse_url, run
 from doqu.errors import (
     BackendConnectionError,
     BackendError,
@@ -71,15 +71,6 @@ def _release(path: str) -> None:
             _SHELVES[path] = (shelf, users - 1)
         else:
             shelf.close()
-
-
-def _lists(value: Any) -> Any:
-    """``value`` with tuples turned into lists, as every backend returns them."""
-    if isinstance(value, dict):
-        return {name: _lists(item) for name, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_lists(item) for item in value]
-    return value
 
 
 class ShelveStorage(StorageAdapter):
@@ -168,7 +159,7 @@ class ShelveStorage(StorageAdapter):
     def put_records(self, items: Sequence[tuple[str, Record]]) -> None:
         with self._locked() as shelf:
             for key, record in items:
-                shelf[self._prefix + key] = _lists(record)  # pickled: a copy of the caller's
+                shelf[self._prefix + key] = copied(record)  # tuples as lists; then pickled
             shelf.sync()
 
     def get_or_create_record(

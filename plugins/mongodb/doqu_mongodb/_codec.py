@@ -23,6 +23,7 @@ from bson.binary import Binary, UuidRepresentation
 from bson.codec_options import CodecOptions, TypeCodec, TypeDecoder, TypeEncoder, TypeRegistry
 from bson.decimal128 import Decimal128
 
+from doqu.backend import copied
 from doqu.errors import InvalidDocumentError
 
 __all__ = ["CODEC_OPTIONS", "ENCODING_OPTIONS", "codec_options", "from_bson", "to_bson"]
@@ -91,10 +92,15 @@ def codec_options(decimals: bool) -> CodecOptions[dict[str, Any]]:
 
 def to_bson(value: Any) -> Any:
     """``value`` (a record, a filter, or a part of one) with doqu's types as BSON types."""
-    if isinstance(value, dict):
-        return {name: to_bson(item) for name, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_bson(item) for item in value]
+    return copied(value, _to_bson_value)
+
+
+def from_bson(value: Any) -> Any:
+    """``value`` read from the store with BSON types turned back into doqu's."""
+    return copied(value, _from_bson_value)
+
+
+def _to_bson_value(value: Any) -> Any:
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return _midnight(value)
     if isinstance(value, decimal.Decimal):
@@ -104,12 +110,7 @@ def to_bson(value: Any) -> Any:
     return value
 
 
-def from_bson(value: Any) -> Any:
-    """``value`` read from the store with BSON types turned back into doqu's."""
-    if isinstance(value, dict):
-        return {name: from_bson(item) for name, item in value.items()}
-    if isinstance(value, list):
-        return [from_bson(item) for item in value]
+def _from_bson_value(value: Any) -> Any:
     if isinstance(value, Decimal128):
         return value.to_decimal()
     if isinstance(value, Binary):
