@@ -1,0 +1,194 @@
+"""Indexes: real SQLite expression indexes, recorded in a ``doqu_indexes`` table.
+
+``ensure_index(Index("email"))`` on collection ``people`` makes ``people__email`` on
+``json_extract(doc, '$."email"')`` (what the compiled queries compare, so the planner uses it)
+and one index on ``json_type`` of every prefix of the path, which lets a query check in one
+index probe that no record holds a list there, and then compile the path exactly and
+index-friendly (``flat_fields``). A unique index adds ``people__email__unique`` on a key that
+follows doqu's equality: numbers by value (1 = 1.0), strings, bools, nulls and datetimes each
+in their own bracket (``True`` is not 1, ``"1"`` is not 1), containers by their JSON text.
+Records missing the field are not indexed; a list is one value (not one entry per element).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from doqu import Index
+from doqu.backend import And, Condition, Lookup, Not, Or, path_values
+from doqu.errors import BackendError, DuplicateKeyError, UnsupportedError
+
+from ._codec import DATE_TAG, decode
+from ._compile import json_path, quote_name
+
+__all__ = ["IndexDefinition", "create_index", "definitions", "flat_fields", "owner_of"]
+
+_META = "doqu_indexes"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDefinition:
+    """An index as recorded in the database."""
+
+    name: str
+    fields: tuple[str, ...]
+    unique: bool
+
+    @classmethod
+    def of(cls, index: Index) -> IndexDefinition:
+        return cls(index.name, tuple(index.fields), bool(index.unique))
+
+    def paths(self) -> list[str]:
+        paths = [json_path(field) for field in self.fields]
+        found = [path for path in paths if path is not None]
+        if len(found) != len(paths):
+            raise UnsupportedError(
+                f"index {self.name!r}: doqu-sqlite cannot index a field name holding '\"' "
+                f"({self.fields!r}); rename the field"
+            )
+        return found
+
+
+def definitions(connection: sqlite3.Connection, collection: str) -> dict[str, IndexDefinition]:
+    """The indexes recorded for ``collection``."""
+    rows = connection.execute(f"SELECT name, definition FROM {_META} WHERE tbl = ?", (collection,))
+    found = {}
+    for name, text in rows:
+        spec = json.loads(text)
+        found[name] = IndexDefinition(name, tuple(spec["fields"]), bool(spec["unique"]))
+    return found
+
+
+def unique_key(doc: str, path: str) -> str:
+    """SQL for the value of ``path`` in ``doc`` under doqu's equality (NULL when missing)."""
+    date = f'{path[:-1]}."{DATE_TAG}"\''
+    return (
+        f"CASE json_type({doc}, {path}) "
+        f"WHEN 'integer' THEN json_extract({doc}, {path}) "
+        f"WHEN 'real' THEN json_extract({doc}, {path}) "
+        f"WHEN 'text' THEN 's' || json_extract({doc}, {path}) "
+        f"WHEN 'object' THEN "
+        f"coalesce('d' || json_extract({doc}, {date}), 'o' || ({doc} -> {path})) "
+        f"ELSE json_type({doc}, {path}) || ({doc} -> {path}) END"
+    )
+
+
+def _prefix_fields(field: str) -> Iterator[str]:
+    parts = field.split(".")
+    for end in range(1, len(parts) + 1):
+        yield ".".join(parts[:end])
+
+
+def create_index(
+    connection: sqlite3.Connection,
+    collection: str,
+    definition: IndexDefinition,
+    existing: dict[str, IndexDefinition],
+) -> None:
+    """Create ``definition``'s indexes (inside the caller's transaction) unless they exist."""
+    found = existing.get(definition.name)
+    if found is not None:
+        if found != definition:
+            raise BackendError(
+                f"an index named {definition.name!r} already exists as {found!r}, which differs "
+                f"from {definition!r}; give the new index another name",
+                code="index_conflict",
+            )
+        return
+    table = quote_name(collection)
+    paths = definition.paths()
+    base = f"{collection}__{definition.name}"
+    columns = ", ".join(f"json_extract(doc, {path})" for path in paths)
+    connection.execute(f"CREATE INDEX IF NOT EXISTS {quote_name(base)} ON {table} ({columns})")
+    for field in definition.fields:
+        for prefix in _prefix_fields(field):
+            name = quote_name(f"{collection}__type__{prefix}")
+            kind = f"json_type(doc, {json_path(prefix)})"
+            connection.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({kind})")
+    if definition.unique:
+        keys = ", ".join(unique_key("doc", path) for path in paths)
+        try:
+            connection.execute(
+                f"CREATE UNIQUE INDEX {quote_name(base + '__unique')} ON {table} ({keys})"
+            )
+        except sqlite3.IntegrityError as error:
+            raise _existing_duplicates(connection, table, definition, keys) from error
+    connection.execute(
+        f"INSERT INTO {_META} (tbl, name, definition) VALUES (?, ?, ?)",
+        (
+            collection,
+            definition.name,
+            json.dumps({"fields": list(definition.fields), "unique": definition.unique}),
+        ),
+    )
+
+
+def _existing_duplicates(
+    connection: sqlite3.Connection, table: str, definition: IndexDefinition, keys: str
+) -> DuplicateKeyError:
+    row = connection.execute(
+        f"SELECT min(id), max(id), min(doc) FROM {table} WHERE ({keys}) IS NOT NULL "
+        f"GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
+    ).fetchone()
+    first, second, text = row if row else (None, None, "{}")
+    record = decode(text)
+    shown = [(path_values(record, field) or [None])[0] for field in definition.fields]
+    return DuplicateKeyError(
+        f"unique index {definition.name!r} on {', '.join(definition.fields)} was not created: "
+        f"records {first!r} and {second!r} both hold {shown[0] if len(shown) == 1 else shown!r}; "
+        "change or delete one of them, then create the index again",
+        key=shown[0],
+        index=definition.name,
+    )
+
+
+def owner_of(
+    connection: sqlite3.Connection, table: str, definition: IndexDefinition, text: str, key: Any
+) -> Any:
+    """The key of another record holding the unique values the record ``text`` holds, if any."""
+    paths = definition.paths()
+    mine = ", ".join(unique_key("doc", path) for path in paths)
+    theirs = ", ".join(unique_key("?1", path) for path in paths)
+    row = connection.execute(
+        f"SELECT id FROM {table} WHERE ({mine}) = ({theirs}) AND id IS NOT ?2 LIMIT 1", (text, key)
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def _fields(condition: Condition) -> Iterator[str]:
+    if isinstance(condition, Lookup):
+        yield condition.field
+    elif isinstance(condition, Not):
+        yield from _fields(condition.item)
+    elif isinstance(condition, And | Or):
+        for item in condition.items:
+            yield from _fields(item)
+
+
+def flat_fields(
+    connection: sqlite3.Connection,
+    table: str,
+    condition: Condition,
+    indexes: dict[str, IndexDefinition],
+) -> frozenset[str]:
+    """The fields of ``condition`` that hold no list anywhere along their path right now.
+
+    Only fields whose prefixes all have ``json_type`` indexes are probed (one index lookup
+    each); call it inside the transaction that runs the query, so the answer holds for it.
+    """
+    covered = {prefix for d in indexes.values() for f in d.fields for prefix in _prefix_fields(f)}
+    flat = set()
+    for field in set(_fields(condition)) & covered:
+        # one statement per prefix: each is one probe of its json_type index
+        if not any(
+            connection.execute(
+                f"SELECT 1 FROM {table} WHERE json_type(doc, {json_path(prefix)}) = 'array' LIMIT 1"
+            ).fetchone()
+            for prefix in _prefix_fields(field)
+        ):
+            flat.add(field)
+    return frozenset(flat)

@@ -1,0 +1,426 @@
+"""The SQLite storage: one table of ``(id, doc)`` per collection, the record as JSON text.
+
+Durability: WAL journal and ``synchronous=FULL`` by default, so every write is committed and
+synced before ``save()`` returns. (``synchronous=normal`` with WAL still survives a killed
+process, since a commit is in the WAL file once written, but may lose the last commits on a
+power loss.) Concurrency: each operation borrows a connection from the storage's pool, so
+threads never share one; other processes are serialised by SQLite's file locks, waited for up
+to ``timeout`` seconds. Every read-modify-write (bulk writes, ``update``, ``delete`` on the
+client, ``get_or_create``) runs in one ``BEGIN IMMEDIATE`` transaction, which takes the
+database's write lock first: atomic across processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Self
+
+from doqu.backend import (
+    MATCH_ALL,
+    Capabilities,
+    Condition,
+    Key,
+    Lookup,
+    QuerySpec,
+    Record,
+    StorageAdapter,
+    matcher,
+    path_values,
+    run,
+    set_path,
+    sort_key,
+)
+from doqu.errors import ConfigurationError, DuplicateKeyError
+
+from . import _url
+from ._codec import decode, encode
+from ._compile import Sql, compile_condition, json_path, quote_name
+from ._errors import translated
+from ._indexes import IndexDefinition, create_index, definitions, flat_fields, owner_of
+from ._keys import new_key
+
+__all__ = ["SQLiteStorage"]
+
+_CHUNK = 500  # keys per IN (...) list, far below SQLite's parameter limit
+_META = "doqu_indexes"
+
+
+class _Pool:
+    """Connections to one database file, each used by one thread at a time."""
+
+    def __init__(self, path: str, settings: _url.Settings) -> None:
+        self.path = path
+        self.settings = settings
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path,
+            timeout=self.settings.timeout,
+            isolation_level=None,  # autocommit: transactions are explicit BEGIN IMMEDIATE
+            check_same_thread=False,  # a pooled connection moves between threads, never shared
+            cached_statements=256,
+        )
+        connection.execute(f"PRAGMA journal_mode = {self.settings.journal_mode}")
+        connection.execute(f"PRAGMA synchronous = {self.settings.synchronous}")
+        return connection
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            connection = self._idle.pop() if self._idle else None
+        if connection is None:
+            connection = self._open()
+        try:
+            yield connection
+        finally:
+            if connection.in_transaction:  # an abandoned read: end its snapshot
+                connection.execute("ROLLBACK")
+            with self._lock:
+                self._idle.append(connection)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+
+
+class SQLiteStorage(StorageAdapter):
+    """One collection (a table) of a SQLite database file.
+
+    ``SQLiteStorage("app.db", collection="people")``; ``SQLiteStorage(None)`` is a throwaway
+    database in a temporary file, removed on ``close()``.
+    """
+
+    backend = "sqlite"
+    capabilities = Capabilities(
+        regex=True,  # on the client, with doqu's reference evaluator
+        date_parts=True,
+        atomic_get_or_create=True,  # BEGIN IMMEDIATE: across threads and processes
+        unique_indexes=True,
+        thread_safe=True,
+        persistent=True,
+        integer_keys=True,
+        date_values=True,
+        bytes_values=True,
+        uuid_values=True,
+        nan_values=True,
+        datetime_microseconds=True,
+        nested_lists=True,
+    )
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None,
+        *,
+        collection: str = _url.DEFAULT_COLLECTION,
+        **options: Any,
+    ) -> None:
+        unknown = sorted(set(options) - set(_url.OPTIONS))
+        if unknown:
+            raise ConfigurationError(
+                f"unknown option(s) {unknown!r} for the sqlite backend; accepted: "
+                f"{', '.join(_url.OPTIONS)}"
+            )
+        self.settings = _url.Settings.checked(collection=collection, **options)
+        self.collection = self.settings.collection
+        self.throwaway = path is None
+        if path is None:
+            handle, path = tempfile.mkstemp(prefix="doqu-sqlite-", suffix=".db")
+            os.close(handle)
+        self.path = os.fspath(path)
+        self._table = quote_name(self.collection)
+        self._where = f"sqlite database {self.path!r}"
+        self._pool = _Pool(self.path, self.settings)
+        self._indexes: dict[str, IndexDefinition] = {}
+        self._setup()
+
+    @classmethod
+    def from_url(cls, url: str, **options: Any) -> Self:
+        """Build a storage from a ``sqlite://`` URL (see ``doqu_sqlite._url``) and options."""
+        path, settings = _url.settings_from_url(url, options)
+        return cls(
+            path,
+            collection=settings.collection,
+            timeout=settings.timeout,
+            journal_mode=settings.journal_mode,
+            synchronous=settings.synchronous,
+        )
+
+    def _setup(self) -> None:
+        with self._connection() as connection:
+            connection.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._table} "
+                "(id PRIMARY KEY NOT NULL, doc TEXT NOT NULL)"  # id untyped: int and str keys
+            )
+            connection.execute(
+                f"CREATE TABLE IF NOT EXISTS {_META} (tbl TEXT NOT NULL, name TEXT NOT NULL, "
+                "definition TEXT NOT NULL, PRIMARY KEY (tbl, name))"
+            )
+            self._indexes = definitions(connection, self.collection)
+
+    # -- connections and transactions --------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with translated(self._where), self._pool.connection() as connection:
+            yield connection
+
+    @contextlib.contextmanager
+    def _transaction(self, kind: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
+        """One transaction; IMMEDIATE takes the write lock at once (no upgrade deadlocks)."""
+        with self._connection() as connection:
+            connection.execute(f"BEGIN {kind}")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    def _write(
+        self, connection: sqlite3.Connection, statement: str, rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Run ``statement`` for ``rows`` of ``(doc text, id)``; a unique clash is doqu's error."""
+        try:
+            connection.executemany(statement, rows)
+        except sqlite3.IntegrityError as error:
+            raise self._duplicate(connection, rows) from error
+
+    def _duplicate(
+        self, connection: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]
+    ) -> DuplicateKeyError:
+        for definition in self._unique_indexes(connection):
+            for text, key in rows:
+                owner = owner_of(connection, self._table, definition, text, key)
+                if owner is None:
+                    continue
+                record = decode(text)
+                values = [(path_values(record, field) or [None])[0] for field in definition.fields]
+                shown = values[0] if len(values) == 1 else tuple(values)
+                return DuplicateKeyError(
+                    f"unique index {definition.name!r} on {', '.join(definition.fields)} already "
+                    f"holds {shown!r} (record {owner!r}); store another value, or change or "
+                    f"delete record {owner!r} first",
+                    key=shown,
+                    index=definition.name,
+                )
+        return DuplicateKeyError(
+            f"a write to {self._where} table {self.collection!r} broke a unique constraint; "
+            "store other values",
+        )
+
+    def _unique_indexes(self, connection: sqlite3.Connection) -> list[IndexDefinition]:
+        self._indexes = definitions(connection, self.collection)  # another process may add one
+        return [definition for definition in self._indexes.values() if definition.unique]
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _insert(self, records: Sequence[Record]) -> list[Key]:
+        rows = [(encode(record), new_key()) for record in records]
+        with self._transaction() as connection:
+            self._write(connection, f"INSERT INTO {self._table} (doc, id) VALUES (?, ?)", rows)
+        return [key for _, key in rows]
+
+    def _add(self, record: Record) -> Key:
+        return self._insert([record])[0]
+
+    def _add_many(self, records: Sequence[Record]) -> list[Key]:
+        return self._insert(records)
+
+    def _upsert(self, connection: sqlite3.Connection, rows: Sequence[tuple[str, Key]]) -> None:
+        self._write(
+            connection,
+            f"INSERT INTO {self._table} (doc, id) VALUES (?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+            rows,
+        )
+
+    def _put(self, key: Key, record: Record) -> None:
+        with self._connection() as connection:  # one statement: atomic without a transaction
+            self._upsert(connection, [(encode(record), key)])
+
+    def _put_many(self, items: Sequence[tuple[Key, Record]]) -> None:
+        rows = [(encode(record), key) for key, record in items]
+        with self._transaction() as connection:
+            self._upsert(connection, rows)
+
+    def _remove(self, key: Key) -> bool:
+        with self._connection() as connection:
+            cursor = connection.execute(f"DELETE FROM {self._table} WHERE id = ?", (key,))
+            return cursor.rowcount > 0
+
+    def _clear(self) -> None:
+        with self._connection() as connection:
+            connection.execute(f"DELETE FROM {self._table}")
+
+    def _delete_where(self, spec: QuerySpec) -> int:
+        with self._transaction() as connection:
+            where, exact = self._compiled(connection, spec.condition)
+            if exact:
+                cursor = connection.execute(
+                    f"DELETE FROM {self._table} WHERE {where.text}", where.params
+                )
+                return cursor.rowcount
+            keys = [(key,) for key, _ in self._matching(connection, spec.condition, where)]
+            connection.executemany(f"DELETE FROM {self._table} WHERE id = ?", keys)
+            return len(keys)
+
+    def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+        with self._transaction() as connection:
+            where, exact = self._compiled(connection, spec.condition)
+            condition = MATCH_ALL if exact else spec.condition
+            rows = []
+            for key, record in self._matching(connection, condition, where):
+                for field, value in changes.items():
+                    set_path(record, field, value)
+                rows.append((encode(record), key))
+            self._write(connection, f"UPDATE {self._table} SET doc = ? WHERE id = ?", rows)
+            return len(rows)
+
+    def _get_or_create(self, condition: Condition, record: Record) -> tuple[Key, Record, bool]:
+        with self._transaction() as connection:
+            where, exact = self._compiled(connection, condition)
+            test = MATCH_ALL if exact else condition
+            for key, found in self._matching(connection, test, where):
+                return key, found, False
+            key = new_key()
+            self._write(
+                connection,
+                f"INSERT INTO {self._table} (doc, id) VALUES (?, ?)",
+                [(encode(record), key)],
+            )
+            return key, record, True
+
+    def _ensure_index(self, index: Any) -> None:
+        with self._transaction() as connection:
+            self._indexes = definitions(connection, self.collection)
+            create_index(connection, self.collection, IndexDefinition.of(index), self._indexes)
+            self._indexes = definitions(connection, self.collection)
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def _compiled(self, connection: sqlite3.Connection, condition: Condition) -> tuple[Sql, bool]:
+        flat = flat_fields(connection, self._table, condition, self._indexes)
+        return compile_condition(condition, flat)
+
+    def _matching(
+        self, connection: sqlite3.Connection, condition: Condition, where: Sql
+    ) -> Iterator[tuple[Key, Record]]:
+        """The rows ``where`` selects that match ``condition`` (MATCH_ALL: all of them)."""
+        cursor = connection.execute(
+            f"SELECT id, doc FROM {self._table} WHERE {where.text}", where.params
+        )
+        items = ((key, decode(text)) for key, text in cursor)
+        if condition == MATCH_ALL:
+            return items
+        test = matcher(condition)
+        return ((key, record) for key, record in items if test(record))
+
+    def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+        found = []
+        with self._connection() as connection:
+            for start in range(0, len(keys), _CHUNK):
+                chunk = keys[start : start + _CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                found.extend(
+                    connection.execute(
+                        f"SELECT id, doc FROM {self._table} WHERE id IN ({marks})", chunk
+                    ).fetchall()
+                )
+        return ((key, decode(text)) for key, text in found)
+
+    def _query(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
+        return self._select(spec, "id, doc", lambda row: (row[0], decode(row[1])))
+
+    def _query_records(self, spec: QuerySpec) -> Iterator[Record]:
+        if spec.order or spec.condition != MATCH_ALL:
+            return (record for _, record in self._query(spec))
+        return self._select(spec, "doc", lambda row: decode(row[0]))
+
+    def _select(self, spec: QuerySpec, columns: str, convert: Any) -> Iterator[Any]:
+        """Stream ``spec``'s rows: SQL filters (and windows, when exact and unordered); the
+        client orders, and filters what SQL could only narrow down."""
+        with self._transaction("DEFERRED") as connection:  # one snapshot for every statement
+            where, exact = self._compiled(connection, spec.condition)
+            statement = f"SELECT {columns} FROM {self._table} WHERE {where.text}"
+            params = where.params
+            pushed = exact and not spec.order
+            if pushed and spec.is_windowed:
+                statement += " LIMIT ? OFFSET ?"
+                params += (-1 if spec.limit is None else spec.limit, spec.offset)
+            cursor = connection.execute(statement, params)
+            try:
+                if pushed:
+                    while rows := cursor.fetchmany(_CHUNK):
+                        yield from map(convert, rows)
+                    return
+                rest = QuerySpec(
+                    MATCH_ALL if exact else spec.condition, spec.order, spec.offset, spec.limit
+                )
+                items = ((row[0], decode(row[1])) for row in cursor)
+                yield from run(rest, items)
+            finally:
+                cursor.close()
+
+    def _count(self, spec: QuerySpec) -> int:
+        with self._transaction("DEFERRED") as connection:
+            where, exact = self._compiled(connection, spec.condition)
+            if exact:
+                inner = f"SELECT 1 FROM {self._table} WHERE {where.text}"
+                params = where.params
+                if spec.is_windowed:
+                    inner += " LIMIT ? OFFSET ?"
+                    params += (-1 if spec.limit is None else spec.limit, spec.offset)
+                row = connection.execute(f"SELECT count(*) FROM ({inner})", params).fetchone()
+                return int(row[0])
+        return super()._count(spec)
+
+    def _distinct(self, spec: QuerySpec, field: str) -> list[Any]:
+        path = json_path(field)
+        with self._transaction("DEFERRED") as connection:
+            where, exact = self._compiled(connection, spec.condition)
+            probe = Lookup(field, "exists", True)
+            through_lists = field not in flat_fields(connection, self._table, probe, self._indexes)
+            if exact and path is not None and ("." not in field or not through_lists):
+                rows = connection.execute(
+                    f"SELECT DISTINCT doc -> {path} FROM {self._table} "
+                    f"WHERE ({where.text}) AND json_type(doc, {path}) IS NOT NULL",
+                    where.params,
+                ).fetchall()
+                seen: dict[tuple[Any, ...], Any] = {}
+                for (text,) in rows:
+                    value = decode(text)
+                    for item in value if isinstance(value, list) else [value]:
+                        seen.setdefault(sort_key(item), item)
+                return list(seen.values())
+        return super()._distinct(spec, field)
+
+    def _keys(self) -> Iterator[Key]:
+        with self._connection() as connection:
+            keys = [key for (key,) in connection.execute(f"SELECT id FROM {self._table}")]
+        return iter(keys)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def _close(self) -> None:
+        self._pool.close()
+        if self.throwaway:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self.path + suffix)
+
+    def _reconnect(self) -> None:
+        self._pool.close()
+        self._pool = _Pool(self.path, self.settings)
+        self._setup()
+
+    def __repr__(self) -> str:
+        return f"<SQLiteStorage {self.path!r} collection {self.collection!r}>"
