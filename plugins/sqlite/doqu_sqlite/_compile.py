@@ -157,10 +157,10 @@ def _compare(operator: str, value: Any) -> _Test | None:
     kind = _scalar_kind(value)
     if kind == "number":
         return lambda typ, val, date: Sql(
-            f"{val} {operator} ? AND {typ} IN {_NUMBER_TYPES}", (value,)
+            f"{val} {operator} ? AND +{typ} IN {_NUMBER_TYPES}", (value,)
         )
     if kind == "text":
-        return lambda typ, val, date: Sql(f"{val} {operator} ? AND {typ} = 'text'", (value,))
+        return lambda typ, val, date: Sql(f"{val} {operator} ? AND +{typ} = 'text'", (value,))
     if kind == "date":
         return lambda typ, val, date: Sql(f"{date} {operator} ?", (iso(value),))
     if operator != "=":
@@ -186,7 +186,7 @@ def _text(kind: str, text: Any) -> _Test | None:
         "contains": "instr({val}, ?) > 0",
     }
     shape = shapes[kind]
-    return lambda typ, val, date: Sql(f"{typ} = 'text' AND " + shape.format(val=val), (text,))
+    return lambda typ, val, date: Sql(f"+{typ} = 'text' AND " + shape.format(val=val), (text,))
 
 
 # -- lookups -----------------------------------------------------------------------------------

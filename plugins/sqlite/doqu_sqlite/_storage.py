@@ -20,6 +20,8 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Self
 
+from doqu import Index, Query
+
 from doqu.backend import (
     MATCH_ALL,
     Capabilities,
@@ -299,7 +301,7 @@ class SQLiteStorage(StorageAdapter):
             )
             return key, record, True
 
-    def _ensure_index(self, index: Any) -> None:
+    def _ensure_index(self, index: Index) -> None:
         with self._transaction() as connection:
             self._indexes = definitions(connection, self.collection)
             create_index(connection, self.collection, IndexDefinition.of(index), self._indexes)
@@ -345,30 +347,45 @@ class SQLiteStorage(StorageAdapter):
             return (record for _, record in self._query(spec))
         return self._select(spec, "doc", lambda row: decode(row[0]))
 
+    def _statement(
+        self, connection: sqlite3.Connection, spec: QuerySpec, columns: str
+    ) -> tuple[Sql, QuerySpec | None]:
+        """The SELECT for ``spec``, and what the client still does with its rows (``None``:
+        nothing, the SQL filtered and windowed exactly)."""
+        where, exact = self._compiled(connection, spec.condition)
+        statement = Sql(f"SELECT {columns} FROM {self._table} WHERE {where.text}", where.params)
+        if exact and not spec.order:
+            if spec.is_windowed:
+                limit = -1 if spec.limit is None else spec.limit
+                statement = Sql(statement.text + " LIMIT ? OFFSET ?", (*where.params, limit, spec.offset))
+            return statement, None
+        condition = MATCH_ALL if exact else spec.condition
+        return statement, QuerySpec(condition, spec.order, spec.offset, spec.limit)
+
     def _select(self, spec: QuerySpec, columns: str, convert: Any) -> Iterator[Any]:
         """Stream ``spec``'s rows: SQL filters (and windows, when exact and unordered); the
         client orders, and filters what SQL could only narrow down."""
         with self._transaction("DEFERRED") as connection:  # one snapshot for every statement
-            where, exact = self._compiled(connection, spec.condition)
-            statement = f"SELECT {columns} FROM {self._table} WHERE {where.text}"
-            params = where.params
-            pushed = exact and not spec.order
-            if pushed and spec.is_windowed:
-                statement += " LIMIT ? OFFSET ?"
-                params += (-1 if spec.limit is None else spec.limit, spec.offset)
-            cursor = connection.execute(statement, params)
+            statement, rest = self._statement(connection, spec, columns)
+            cursor = connection.execute(statement.text, statement.params)
             try:
-                if pushed:
+                if rest is None:
                     while rows := cursor.fetchmany(_CHUNK):
                         yield from map(convert, rows)
-                    return
-                rest = QuerySpec(
-                    MATCH_ALL if exact else spec.condition, spec.order, spec.offset, spec.limit
-                )
-                items = ((row[0], decode(row[1])) for row in cursor)
-                yield from run(rest, items)
+                else:
+                    yield from run(rest, ((key, decode(text)) for key, text in cursor))
             finally:
                 cursor.close()
+
+    def explain(self, query: Query[Any]) -> list[str]:
+        """SQLite's plan for the statement ``query`` runs (``EXPLAIN QUERY PLAN`` details).
+
+        Shows whether an index is used: ``SEARCH ... USING INDEX people__email (<expr>=?)``.
+        """
+        with self._transaction("DEFERRED") as connection:
+            statement, _ = self._statement(connection, query.spec, "id, doc")
+            rows = connection.execute("EXPLAIN QUERY PLAN " + statement.text, statement.params)
+            return [str(row[-1]) for row in rows]
 
     def _count(self, spec: QuerySpec) -> int:
         with self._transaction("DEFERRED") as connection:

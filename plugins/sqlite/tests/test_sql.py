@@ -1,0 +1,125 @@
+"""What runs in SQL: the planner uses ensure_index's expression indexes; exact lookups need no
+client filtering; unique indexes follow doqu's equality."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from doqu import Index
+from doqu.backend import And, Lookup, Not, Or
+from doqu.errors import DuplicateKeyError
+from doqu_sqlite import SQLiteStorage
+from doqu_sqlite._compile import compile_condition
+
+
+def seed(storage: SQLiteStorage) -> None:
+    storage.save_many({"age": n % 90, "name": f"n{n}", "geo": {"zip": f"{n:04d}"}} for n in range(500))
+
+
+def test_indexed_equality_uses_the_index(storage: SQLiteStorage) -> None:
+    seed(storage)
+    storage.ensure_index(Index("age"))
+    plan = storage.explain(storage.find(age=30))
+    assert plan == ["SEARCH people USING INDEX people__age (<expr>=?)"]
+    assert storage.find(age=30).count() == 6
+
+
+def test_indexed_range_uses_the_index(storage: SQLiteStorage) -> None:
+    seed(storage)
+    storage.ensure_index(Index("age"))
+    plan = storage.explain(storage.find(age__between=(10, 12)))
+    assert plan == ["SEARCH people USING INDEX people__age (<expr>>? AND <expr><?)"]
+    assert storage.find(age__between=(10, 12)).count() == 18
+
+
+def test_indexed_dotted_path_uses_the_index(storage: SQLiteStorage) -> None:
+    seed(storage)
+    storage.ensure_index(Index("geo.zip"))
+    plan = storage.explain(storage.find(**{"geo.zip": "0042"}))
+    assert plan == ["SEARCH people USING INDEX people__geo_zip (<expr>=?)"]
+
+
+def test_a_list_in_an_indexed_field_is_still_found(storage: SQLiteStorage) -> None:
+    seed(storage)
+    storage.ensure_index(Index("age"))
+    storage.save({"age": [7, 30]}, "listed")
+    # the value index alone would miss the list: records holding one come from the type index
+    assert storage.explain(storage.find(age=30)) == [
+        "MULTI-INDEX OR",
+        "INDEX 1",
+        "SEARCH people USING INDEX people__age (<expr>=?)",
+        "INDEX 2",
+        "CORRELATED SCALAR SUBQUERY 1",
+        "SCAN e VIRTUAL TABLE INDEX 3:",
+        "SEARCH people USING INDEX people__type__age (<expr>=?)",
+    ]
+    assert "listed" in set(storage.find(age=30).keys())
+    storage.delete("listed")
+    assert storage.explain(storage.find(age=30)) == [
+        "SEARCH people USING INDEX people__age (<expr>=?)"
+    ]
+
+
+def test_an_unindexed_query_scans(storage: SQLiteStorage) -> None:
+    seed(storage)
+    assert storage.explain(storage.find(age=30))[0] == "SCAN people"
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        Lookup("a", "equals", 1),
+        Lookup("a", "ne", "x"),
+        Lookup("a", "gte", 1.5),
+        Lookup("a", "between", (datetime.datetime(2024, 1, 1), datetime.datetime(2025, 1, 1))),
+        Lookup("a", "in", [1, "x", None, True]),
+        Lookup("a", "nin", [1, 2]),
+        Lookup("a", "exists", False),
+        Lookup("a", "startswith", "ab"),
+        Lookup("a", "contains_all", ["x", 1]),
+        Not(Or((Lookup("a", "lt", 3), And((Lookup("b", "endswith", "z"),))))),
+    ],
+)
+def test_lookups_compile_exactly(condition: object) -> None:
+    _, exact = compile_condition(condition)  # type: ignore[arg-type]
+    assert exact
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        Lookup("a", "matches", "^x"),
+        Lookup("a", "equals", {"x": 1}),
+        Lookup("a", "year", 2024),
+        Lookup("a.b", "equals", 1),  # a list may be on the way
+        Not(Lookup("a", "matches", "x")),
+    ],
+)
+def test_other_lookups_are_narrowed_in_sql_and_decided_on_the_client(condition: object) -> None:
+    _, exact = compile_condition(condition)  # type: ignore[arg-type]
+    assert not exact
+
+
+def test_a_dotted_path_with_no_list_on_the_way_compiles_exactly() -> None:
+    _, exact = compile_condition(Lookup("a.b", "equals", 1), frozenset({"a.b"}))
+    assert exact
+
+
+def test_unique_index_follows_doqus_equality(storage: SQLiteStorage) -> None:
+    storage.ensure_index(Index("v", unique=True))
+    storage.save({"v": 1}, "int")
+    with pytest.raises(DuplicateKeyError, match=r"holds 1\.0 \(record 'int'\)"):
+        storage.save({"v": 1.0}, "float")
+    storage.save({"v": True}, "bool")  # True is not 1
+    storage.save({"v": "1"}, "str")  # "1" is not 1
+    storage.save({"v": None}, "null")
+    storage.save({}, "missing-1")  # records without the field are not indexed
+    storage.save({}, "missing-2")
+    with pytest.raises(DuplicateKeyError):
+        storage.save({"v": None}, "null-2")
+    storage.save({"v": datetime.datetime(2024, 1, 1)}, "datetime")
+    with pytest.raises(DuplicateKeyError):
+        storage.save({"v": datetime.date(2024, 1, 1)}, "date")  # a date equals its midnight
+    assert len(storage) == 7
