@@ -24,10 +24,18 @@ from doqu.errors import BackendError, DuplicateKeyError, UnsupportedError
 
 from ._codec import DATE_TAG, decode
 from ._compile import json_path, quote_name
+from ._url import META_TABLE
 
-__all__ = ["IndexDefinition", "create_index", "definitions", "flat_fields", "owner_of"]
+__all__ = [
+    "IndexDefinition",
+    "create_index",
+    "definitions",
+    "flat_fields",
+    "owner_of",
+    "prepare",
+]
 
-_META = "doqu_indexes"
+_META = META_TABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,14 @@ class IndexDefinition:
                 f"({self.fields!r}); rename the field"
             )
         return found
+
+
+def prepare(connection: sqlite3.Connection) -> None:
+    """Create the table recording indexes, if the database has none yet."""
+    connection.execute(
+        f"CREATE TABLE IF NOT EXISTS {_META} (tbl TEXT NOT NULL, name TEXT NOT NULL, "
+        "definition TEXT NOT NULL, PRIMARY KEY (tbl, name))"
+    )
 
 
 def definitions(connection: sqlite3.Connection, collection: str) -> dict[str, IndexDefinition]:

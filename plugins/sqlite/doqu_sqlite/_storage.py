@@ -21,7 +21,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Self
 
 from doqu import Index, Query
-
 from doqu.backend import (
     MATCH_ALL,
     Capabilities,
@@ -43,13 +42,19 @@ from . import _url
 from ._codec import decode, encode
 from ._compile import Sql, compile_condition, json_path, quote_name
 from ._errors import translated
-from ._indexes import IndexDefinition, create_index, definitions, flat_fields, owner_of
+from ._indexes import (
+    IndexDefinition,
+    create_index,
+    definitions,
+    flat_fields,
+    owner_of,
+    prepare,
+)
 from ._keys import new_key
 
 __all__ = ["SQLiteStorage"]
 
 _CHUNK = 500  # keys per IN (...) list, far below SQLite's parameter limit
-_META = "doqu_indexes"
 
 
 class _Pool:
@@ -162,10 +167,7 @@ class SQLiteStorage(StorageAdapter):
                 f"CREATE TABLE IF NOT EXISTS {self._table} "
                 "(id PRIMARY KEY NOT NULL, doc TEXT NOT NULL)"  # id untyped: int and str keys
             )
-            connection.execute(
-                f"CREATE TABLE IF NOT EXISTS {_META} (tbl TEXT NOT NULL, name TEXT NOT NULL, "
-                "definition TEXT NOT NULL, PRIMARY KEY (tbl, name))"
-            )
+            prepare(connection)
             self._indexes = definitions(connection, self.collection)
 
     # -- connections and transactions --------------------------------------------------------
@@ -357,7 +359,9 @@ class SQLiteStorage(StorageAdapter):
         if exact and not spec.order:
             if spec.is_windowed:
                 limit = -1 if spec.limit is None else spec.limit
-                statement = Sql(statement.text + " LIMIT ? OFFSET ?", (*where.params, limit, spec.offset))
+                statement = Sql(
+                    statement.text + " LIMIT ? OFFSET ?", (*where.params, limit, spec.offset)
+                )
             return statement, None
         condition = MATCH_ALL if exact else spec.condition
         return statement, QuerySpec(condition, spec.order, spec.offset, spec.limit)

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from doqu.backend import parse_url
 from doqu.errors import ConfigurationError, InvalidURLError
 
-__all__ = ["FORMS", "OPTIONS", "Settings", "check_collection", "settings_from_url"]
+__all__ = ["FORMS", "META_TABLE", "OPTIONS", "Settings", "check_collection", "settings_from_url"]
 
 SCHEME = "sqlite"
 OPTIONS = ("collection", "timeout", "journal_mode", "synchronous")
@@ -26,6 +26,8 @@ FORMS = (
     "database), optionally with ?collection=NAME"
 )
 DEFAULT_COLLECTION = "default"
+#: the table recording each collection's indexes
+META_TABLE = "doqu_indexes"
 _JOURNAL_MODES = ("wal", "delete", "truncate")
 _SYNCHRONOUS = ("full", "normal", "extra")
 _THROWAWAY = ("", ":memory:")
@@ -78,11 +80,13 @@ def check_collection(name: Any) -> str:
         not isinstance(name, str)
         or not name
         or "\x00" in name
-        or name.lower().startswith(("sqlite_", "doqu_"))
+        or name.lower().startswith("sqlite_")
+        or name.lower() == META_TABLE
     ):
         raise ConfigurationError(
             f"collection must be a non-empty str without NUL that does not start with 'sqlite_' "
-            f"or 'doqu_', got {name!r}; e.g. connect('sqlite:///app.db', collection='people')"
+            f"and is not {META_TABLE!r}, got {name!r}; e.g. "
+            "connect('sqlite:///app.db', collection='people')"
         )
     return name
 

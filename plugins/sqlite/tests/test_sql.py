@@ -15,7 +15,9 @@ from doqu_sqlite._compile import compile_condition
 
 
 def seed(storage: SQLiteStorage) -> None:
-    storage.save_many({"age": n % 90, "name": f"n{n}", "geo": {"zip": f"{n:04d}"}} for n in range(500))
+    storage.save_many(
+        {"age": n % 90, "name": f"n{n}", "geo": {"zip": f"{n:04d}"}} for n in range(500)
+    )
 
 
 def test_indexed_equality_uses_the_index(storage: SQLiteStorage) -> None:
