@@ -263,3 +263,35 @@ def _prefixes(field: str) -> Sequence[str]:
     parts = field.split(".")
     found = [json_path(".".join(parts[:end])) for end in range(1, len(parts))]
     return [path for path in found if path is not None]
+
+
+def compile_order(order: Sequence[tuple[str, bool]]) -> tuple[str, str] | None:
+    """``ORDER BY`` terms for ``order`` in doqu's total order, and a predicate true for the
+    records whose values those terms cannot order (they hold a list, or a dict or binary value
+    on the way); ``None`` if a field has no JSON path.
+
+    Within what the terms can order, brackets are: missing and null, NaN, numbers, strings,
+    bools, datetimes (as doqu orders them); ties fall to the key, ascending.
+    """
+    terms, unorderable = [], []
+    for field, descending in order:
+        path = json_path(field)
+        if path is None:
+            return None
+        typ = f"json_type(doc, {path})"
+        date = f'json_extract(doc, {path[:-1]}."{DATE_TAG}"\')'
+        bracket = (
+            f"CASE {typ} WHEN 'integer' THEN 3 WHEN 'real' THEN 3 WHEN 'text' THEN 4 "
+            f"WHEN 'true' THEN 9 WHEN 'false' THEN 9 "
+            f"WHEN 'object' THEN CASE WHEN {date} IS NOT NULL THEN 10 ELSE 2 END ELSE 1 END"
+        )
+        value = f"CASE WHEN {typ} = 'object' THEN {date} ELSE json_extract(doc, {path}) END"
+        direction = " DESC" if descending else ""
+        terms += [bracket + direction, value + direction]
+        # a NaN tag is the one object besides datetimes that orders (below every number)
+        unorderable.append(
+            f"({typ} = 'array' OR ({typ} = 'object' AND {date} IS NULL AND "
+            f'json_extract(doc, {path[:-1]}."$nan"\') IS NULL))'
+        )
+        unorderable += [f"json_type(doc, {prefix}) = 'array'" for prefix in _prefixes(field)]
+    return ", ".join([*terms, "id"]), " OR ".join(unorderable)

@@ -40,7 +40,7 @@ from doqu.errors import ConfigurationError, DuplicateKeyError
 
 from . import _url
 from ._codec import decode, encode
-from ._compile import Sql, compile_condition, json_path, quote_name
+from ._compile import Sql, compile_condition, compile_order, json_path, quote_name
 from ._errors import translated
 from ._indexes import (
     IndexDefinition,
@@ -355,16 +355,22 @@ class SQLiteStorage(StorageAdapter):
         """The SELECT for ``spec``, and what the client still does with its rows (``None``:
         nothing, the SQL filtered and windowed exactly)."""
         where, exact = self._compiled(connection, spec.condition)
-        statement = Sql(f"SELECT {columns} FROM {self._table} WHERE {where.text}", where.params)
-        if exact and not spec.order:
+        text = f"SELECT {columns} FROM {self._table} WHERE {where.text}"
+        ordered = compile_order(spec.order) if exact and spec.order else None
+        if ordered is not None:
+            terms, unorderable = ordered
+            check = f"SELECT 1 FROM {self._table} WHERE ({where.text}) AND ({unorderable}) LIMIT 1"
+            if connection.execute(check, where.params).fetchone() is None:
+                text += f" ORDER BY {terms}"
+            else:
+                ordered = None
+        if exact and (ordered is not None or not spec.order):
             if spec.is_windowed:
                 limit = -1 if spec.limit is None else spec.limit
-                statement = Sql(
-                    statement.text + " LIMIT ? OFFSET ?", (*where.params, limit, spec.offset)
-                )
-            return statement, None
+                return Sql(text + " LIMIT ? OFFSET ?", (*where.params, limit, spec.offset)), None
+            return Sql(text, where.params), None
         condition = MATCH_ALL if exact else spec.condition
-        return statement, QuerySpec(condition, spec.order, spec.offset, spec.limit)
+        return Sql(text, where.params), QuerySpec(condition, spec.order, spec.offset, spec.limit)
 
     def _select(self, spec: QuerySpec, columns: str, convert: Any) -> Iterator[Any]:
         """Stream ``spec``'s rows: SQL filters (and windows, when exact and unordered); the
