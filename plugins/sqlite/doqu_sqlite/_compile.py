@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -152,18 +153,51 @@ def _scalar_kind(value: Any) -> str | None:
     return None  # dicts, lists, bytes, UUIDs, Decimals: the client compares them
 
 
-def _compare(operator: str, value: Any) -> _Test | None:
-    """A test comparing an element with ``value`` by ``operator`` inside its type bracket."""
+_ELEMENT_TYPE = "e.type"
+_PYTHON_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "=": operator.eq,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+}
+
+
+def _number_guard(typ: str, val: str, sign: str, value: Any) -> str:
+    """SQL keeping only numbers among the values ``val {sign} value`` lets through.
+
+    ``json_extract`` gives numbers as numbers, strings and containers as text (which SQLite
+    orders above every number), and bools as 0 and 1: a value guard costs no JSON parse, and
+    the type is read only where a bool could pass.
+    """
+    if typ == _ELEMENT_TYPE:  # json_each has the type at hand
+        return f"+{typ} IN {_NUMBER_TYPES}"
+    guards = [f"{val} < ''"] if sign in (">", ">=") else []
+    compare = _PYTHON_OPERATORS[sign]
+    if compare(0, value) or compare(1, value):
+        guards.append(f"({val} NOT IN (0, 1) OR +{typ} IN {_NUMBER_TYPES})")
+    return " AND ".join(guards) or "1"
+
+
+def _text_guard(typ: str, val: str) -> str:
+    """SQL keeping only strings: text at all (not a number), then not a container's JSON."""
+    if typ == _ELEMENT_TYPE:
+        return f"+{typ} = 'text'"
+    return f"{val} >= '' AND (substr({val}, 1, 1) NOT IN ('[', '{{') OR +{typ} = 'text')"
+
+
+def _compare(sign: str, value: Any) -> _Test | None:
+    """A test comparing an element with ``value`` by ``sign`` inside its type bracket."""
     kind = _scalar_kind(value)
     if kind == "number":
         return lambda typ, val, date: Sql(
-            f"{val} {operator} ? AND +{typ} IN {_NUMBER_TYPES}", (value,)
+            f"{val} {sign} ? AND {_number_guard(typ, val, sign, value)}", (value,)
         )
     if kind == "text":
-        return lambda typ, val, date: Sql(f"{val} {operator} ? AND +{typ} = 'text'", (value,))
+        return lambda typ, val, date: Sql(f"{val} {sign} ? AND {_text_guard(typ, val)}", (value,))
     if kind == "date":
-        return lambda typ, val, date: Sql(f"{date} {operator} ?", (iso(value),))
-    if operator != "=":
+        return lambda typ, val, date: Sql(f"{date} {sign} ?", (iso(value),))
+    if sign != "=":
         return None  # ranges over None and bools: rare, left to the client
     if kind == "bool":
         literal = "'true'" if value else "'false'"
@@ -178,7 +212,7 @@ def _text(kind: str, text: Any) -> _Test | None:
     if not isinstance(text, str) or "\x00" in text:
         return None
     if not text:
-        return lambda typ, val, date: Sql(f"{typ} = 'text'")
+        return lambda typ, val, date: Sql(_text_guard(typ, val))
     size = len(text)
     shapes = {
         "startswith": f"substr({{val}}, 1, {size}) = ?",
@@ -186,7 +220,9 @@ def _text(kind: str, text: Any) -> _Test | None:
         "contains": "instr({val}, ?) > 0",
     }
     shape = shapes[kind]
-    return lambda typ, val, date: Sql(f"+{typ} = 'text' AND " + shape.format(val=val), (text,))
+    return lambda typ, val, date: Sql(
+        shape.format(val=val) + f" AND {_text_guard(typ, val)}", (text,)
+    )
 
 
 # -- lookups -----------------------------------------------------------------------------------
@@ -239,7 +275,7 @@ def _at(
             element_date = (
                 f"CASE e.type WHEN 'object' THEN json_extract(e.value, '$.\"{DATE_TAG}\"') END"
             )
-            element = test("e.type", "e.value", element_date)
+            element = test(_ELEMENT_TYPE, "e.value", element_date)
             exact = _or(
                 [
                     exact,
