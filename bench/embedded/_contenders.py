@@ -38,13 +38,13 @@ class Contender(abc.ABC):
         """Insert rows in bulk (keys generated); return their keys."""
 
     def load(self, rows: list[Row]) -> list[Any]:
-        """Store ``rows`` and index ``age`` (untimed); return the keys."""
+        """Store ``rows`` and index ``age`` and ``score`` (untimed); return the keys."""
         keys = self.insert(rows)
         self.index()
         return keys
 
     def index(self) -> None:
-        """Index ``age`` where the library can."""
+        """Index ``age`` and ``score`` where the library can."""
 
     @abc.abstractmethod
     def get_by_key(self, keys: Sequence[Any]) -> int: ...
@@ -85,7 +85,10 @@ class RawSQLite(Contender):
         return [key for key, _ in items]
 
     def index(self) -> None:
-        self.db.execute("CREATE INDEX people_age ON people (json_extract(doc, '$.\"age\"'))")
+        for field in ("age", "score"):
+            self.db.execute(
+                f"CREATE INDEX people_{field} ON people (json_extract(doc, '$.\"{field}\"'))"
+            )
 
     def get_by_key(self, keys: Sequence[Any]) -> int:
         execute, loads = self.db.execute, json.loads
@@ -141,6 +144,7 @@ class Doqu(Contender):
 
     def index(self) -> None:
         self.storage.ensure_index(doqu.Index("age"))
+        self.storage.ensure_index(doqu.Index("score"))
 
     def get_by_key(self, keys: Sequence[Any]) -> int:
         get = self.storage.get
@@ -292,6 +296,7 @@ class Mongita(_PyMongoLike):
 
     def index(self) -> None:
         self.collection.create_index("age")
+        self.collection.create_index("score")
 
     def close(self) -> None:
         self.client.close()

@@ -302,32 +302,27 @@ def _prefixes(field: str) -> Sequence[str]:
 
 
 def compile_order(order: Sequence[tuple[str, bool]]) -> tuple[str, str] | None:
-    """``ORDER BY`` terms for ``order`` in doqu's total order, and a predicate true for the
-    records whose values those terms cannot order (they hold a list, or a dict or binary value
-    on the way); ``None`` if a field has no JSON path.
+    """``ORDER BY`` terms for ``order``, and a predicate true for the records they would not
+    order as doqu does; ``None`` if a field has no JSON path.
 
-    Within what the terms can order, brackets are: missing and null, NaN, numbers, strings,
-    bools, datetimes (as doqu orders them); ties fall to the key, ascending.
+    SQLite orders NULL < numbers < text < blobs, as doqu orders missing/None < numbers <
+    str < ... < datetimes, and compares numbers and text as doqu does; a datetime's ``$date``
+    text, cast to a blob, sorts after every string and by time. Bools (0 and 1 to
+    ``json_extract``), dicts, lists and the other tags are not ordered so: then the client
+    orders. Ties fall to the key, ascending.
     """
-    terms, unorderable = [], []
+    terms, codes = [], []
     for field, descending in order:
         path = json_path(field)
         if path is None:
             return None
-        typ = f"json_type(doc, {path})"
         date = f'json_extract(doc, {path[:-1]}."{DATE_TAG}"\')'
-        bracket = (
-            f"CASE {typ} WHEN 'integer' THEN 3 WHEN 'real' THEN 3 WHEN 'text' THEN 4 "
-            f"WHEN 'true' THEN 9 WHEN 'false' THEN 9 "
-            f"WHEN 'object' THEN CASE WHEN {date} IS NOT NULL THEN 10 ELSE 2 END ELSE 1 END"
+        value = f"coalesce(CAST({date} AS BLOB), json_extract(doc, {path}))"
+        terms.append(value + (" DESC" if descending else ""))
+        # one json_type per record: SQL orders its value unless this is 1
+        codes.append(
+            f"CASE json_type(doc, {path}) WHEN 'true' THEN 1 WHEN 'false' THEN 1 "
+            f"WHEN 'array' THEN 1 WHEN 'object' THEN {date} IS NULL ELSE 0 END"
         )
-        value = f"CASE WHEN {typ} = 'object' THEN {date} ELSE json_extract(doc, {path}) END"
-        direction = " DESC" if descending else ""
-        terms += [bracket + direction, value + direction]
-        # a NaN tag is the one object besides datetimes that orders (below every number)
-        unorderable.append(
-            f"({typ} = 'array' OR ({typ} = 'object' AND {date} IS NULL AND "
-            f'json_extract(doc, {path[:-1]}."$nan"\') IS NULL))'
-        )
-        unorderable += [f"json_type(doc, {prefix}) = 'array'" for prefix in _prefixes(field)]
-    return ", ".join([*terms, "id"]), " OR ".join(unorderable)
+        codes += [f"(json_type(doc, {prefix}) = 'array')" for prefix in _prefixes(field)]
+    return ", ".join([*terms, "id"]), " OR ".join(codes)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ __all__ = [
     "create_index",
     "definitions",
     "flat_fields",
+    "orderable",
     "owner_of",
     "prepare",
 ]
@@ -196,15 +197,48 @@ def flat_fields(
     Only fields whose prefixes all have ``json_type`` indexes are probed (one index lookup
     each); call it inside the transaction that runs the query, so the answer holds for it.
     """
-    covered = {prefix for d in indexes.values() for f in d.fields for prefix in _prefix_fields(f)}
-    flat = set()
-    for field in set(_fields(condition)) & covered:
-        # one statement per prefix: each is one probe of its json_type index
-        if not any(
-            connection.execute(
-                f"SELECT 1 FROM {table} WHERE json_type(doc, {json_path(prefix)}) = 'array' LIMIT 1"
-            ).fetchone()
-            for prefix in _prefix_fields(field)
-        ):
-            flat.add(field)
-    return frozenset(flat)
+    covered = _covered(indexes)
+    return frozenset(
+        field
+        for field in set(_fields(condition)) & covered
+        if _none_hold(connection, table, field, ("array",))
+    )
+
+
+def _covered(indexes: dict[str, IndexDefinition]) -> set[str]:
+    """The fields whose every prefix has a ``json_type`` index."""
+    return {prefix for d in indexes.values() for f in d.fields for prefix in _prefix_fields(f)}
+
+
+def _none_hold(
+    connection: sqlite3.Connection, table: str, field: str, kinds: tuple[str, ...]
+) -> bool:
+    """Whether no record holds a list on the way to ``field``, nor a value of ``kinds`` there.
+
+    One statement per prefix and kind: each is one probe of a ``json_type`` index.
+    """
+    probes = [(json_path(prefix), "array") for prefix in list(_prefix_fields(field))[:-1]]
+    probes += [(json_path(field), kind) for kind in kinds]
+    return not any(
+        connection.execute(
+            f"SELECT 1 FROM {table} WHERE json_type(doc, {path}) = ? LIMIT 1", (kind,)
+        ).fetchone()
+        for path, kind in probes
+    )
+
+
+def orderable(
+    connection: sqlite3.Connection,
+    table: str,
+    fields: Sequence[str],
+    indexes: dict[str, IndexDefinition],
+) -> bool:
+    """Whether index probes show that SQL orders every record by ``fields`` as doqu does:
+    no list, bool or dict there (a datetime is a dict, so a field holding them is not known
+    orderable this way; the caller checks the selected records instead)."""
+    covered = _covered(indexes)
+    return all(
+        field in covered
+        and _none_hold(connection, table, field, ("array", "true", "false", "object"))
+        for field in fields
+    )

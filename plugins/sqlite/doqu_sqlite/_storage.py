@@ -16,7 +16,6 @@ import contextlib
 import os
 import sqlite3
 import tempfile
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Self
 
@@ -47,6 +46,7 @@ from ._indexes import (
     create_index,
     definitions,
     flat_fields,
+    orderable,
     owner_of,
     prepare,
 )
@@ -64,7 +64,6 @@ class _Pool:
         self.path = path
         self.settings = settings
         self._idle: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
 
     def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(
@@ -78,23 +77,20 @@ class _Pool:
         connection.execute(f"PRAGMA synchronous = {self.settings.synchronous}")
         return connection
 
-    @contextlib.contextmanager
-    def connection(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            connection = self._idle.pop() if self._idle else None
-        if connection is None:
-            connection = self._open()
+    def acquire(self) -> sqlite3.Connection:
+        """An idle connection, or a new one; give it back with :meth:`release`."""
         try:
-            yield connection
-        finally:
-            if connection.in_transaction:  # an abandoned read: end its snapshot
-                connection.execute("ROLLBACK")
-            with self._lock:
-                self._idle.append(connection)
+            return self._idle.pop()  # atomic: no lock needed
+        except IndexError:
+            return self._open()
+
+    def release(self, connection: sqlite3.Connection) -> None:
+        if connection.in_transaction:  # an abandoned read: end its snapshot
+            connection.execute("ROLLBACK")
+        self._idle.append(connection)
 
     def close(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
+        idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()
 
@@ -174,8 +170,13 @@ class SQLiteStorage(StorageAdapter):
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        with translated(self._where), self._pool.connection() as connection:
-            yield connection
+        pool = self._pool
+        with translated(self._where):
+            connection = pool.acquire()
+            try:
+                yield connection
+            finally:
+                pool.release(connection)
 
     @contextlib.contextmanager
     def _transaction(self, kind: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
@@ -329,6 +330,12 @@ class SQLiteStorage(StorageAdapter):
         return ((key, record) for key, record in items if test(record))
 
     def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+        if len(keys) == 1:  # get(): the most common read
+            with self._connection() as connection:
+                row = connection.execute(
+                    f"SELECT doc FROM {self._table} WHERE id = ?", (keys[0],)
+                ).fetchone()
+            return iter(() if row is None else ((keys[0], decode(row[0])),))
         found = []
         with self._connection() as connection:
             for start in range(0, len(keys), _CHUNK):
@@ -349,34 +356,38 @@ class SQLiteStorage(StorageAdapter):
             return (record for _, record in self._query(spec))
         return self._select(spec, "doc", lambda row: decode(row[0]))
 
-    def _statement(
+    def _statements(
         self, connection: sqlite3.Connection, spec: QuerySpec, columns: str
     ) -> tuple[Sql, QuerySpec | None]:
         """The SELECT for ``spec``, and what the client still does with its rows (``None``:
-        nothing, the SQL filtered and windowed exactly)."""
+        nothing: SQL filtered, ordered and windowed exactly). Runs a check when ordered."""
         where, exact = self._compiled(connection, spec.condition)
-        text = f"SELECT {columns} FROM {self._table} WHERE {where.text}"
-        ordered = compile_order(spec.order) if exact and spec.order else None
-        if ordered is not None:
-            terms, unorderable = ordered
-            check = f"SELECT 1 FROM {self._table} WHERE ({where.text}) AND ({unorderable}) LIMIT 1"
-            if connection.execute(check, where.params).fetchone() is None:
-                text += f" ORDER BY {terms}"
-            else:
-                ordered = None
-        if exact and (ordered is not None or not spec.order):
+        plain = Sql(f"SELECT {columns} FROM {self._table} WHERE {where.text}", where.params)
+        window = (-1 if spec.limit is None else spec.limit, spec.offset)
+        if exact and not spec.order:
             if spec.is_windowed:
-                limit = -1 if spec.limit is None else spec.limit
-                return Sql(text + " LIMIT ? OFFSET ?", (*where.params, limit, spec.offset)), None
-            return Sql(text, where.params), None
-        condition = MATCH_ALL if exact else spec.condition
-        return Sql(text, where.params), QuerySpec(condition, spec.order, spec.offset, spec.limit)
+                return Sql(plain.text + " LIMIT ? OFFSET ?", (*where.params, *window)), None
+            return plain, None
+        rest = QuerySpec(
+            MATCH_ALL if exact else spec.condition, spec.order, spec.offset, spec.limit
+        )
+        order = compile_order(spec.order) if exact else None
+        if order is None:
+            return plain, rest
+        terms, unordered = order
+        fields = [field for field, _ in spec.order]
+        if not orderable(connection, self._table, fields, self._indexes):
+            check = f"SELECT 1 FROM {self._table} WHERE ({where.text}) AND ({unordered}) LIMIT 1"
+            if connection.execute(check, where.params).fetchone() is not None:
+                return plain, rest  # values SQL cannot order: the client orders them
+        ordered = Sql(f"{plain.text} ORDER BY {terms} LIMIT ? OFFSET ?", (*where.params, *window))
+        return ordered, None
 
     def _select(self, spec: QuerySpec, columns: str, convert: Any) -> Iterator[Any]:
-        """Stream ``spec``'s rows: SQL filters (and windows, when exact and unordered); the
-        client orders, and filters what SQL could only narrow down."""
+        """Stream ``spec``'s rows: SQL filters (and orders and windows, where it can do so
+        exactly); the client orders, and filters what SQL could only narrow down."""
         with self._transaction("DEFERRED") as connection:  # one snapshot for every statement
-            statement, rest = self._statement(connection, spec, columns)
+            statement, rest = self._statements(connection, spec, columns)
             cursor = connection.execute(statement.text, statement.params)
             try:
                 if rest is None:
@@ -388,12 +399,12 @@ class SQLiteStorage(StorageAdapter):
                 cursor.close()
 
     def explain(self, query: Query[Any]) -> list[str]:
-        """SQLite's plan for the statement ``query`` runs (``EXPLAIN QUERY PLAN`` details).
+        """SQLite's plan for the statement ``query`` runs (``EXPLAIN QUERY PLAN``).
 
         Shows whether an index is used: ``SEARCH ... USING INDEX people__email (<expr>=?)``.
         """
         with self._transaction("DEFERRED") as connection:
-            statement, _ = self._statement(connection, query.spec, "id, doc")
+            statement, _ = self._statements(connection, query.spec, "id, doc")
             rows = connection.execute("EXPLAIN QUERY PLAN " + statement.text, statement.params)
             return [str(row[-1]) for row in rows]
 

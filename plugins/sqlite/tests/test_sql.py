@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+import doqu
 from doqu import Index
 from doqu.backend import And, Lookup, Not, Or
 from doqu.errors import DuplicateKeyError
@@ -125,3 +126,45 @@ def test_unique_index_follows_doqus_equality(storage: SQLiteStorage) -> None:
     with pytest.raises(DuplicateKeyError):
         storage.save({"v": datetime.date(2024, 1, 1)}, "date")  # a date equals its midnight
     assert len(storage) == 7
+
+
+MIXED = [
+    None,
+    3,
+    2.5,
+    -1,
+    "b",
+    "a",
+    "",
+    datetime.datetime(2024, 1, 1),
+    datetime.date(2023, 5, 1),
+    True,
+    False,
+    [2, 1],
+    [],
+    {"x": 1},
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+]
+
+
+@pytest.mark.parametrize("indexed", [False, True])
+@pytest.mark.parametrize(
+    "kinds", [slice(0, 9), slice(0, 11), slice(0, None), slice(7, 9), slice(14, None)]
+)
+def test_ordering_in_sql_or_on_the_client_is_the_reference_order(
+    storage: SQLiteStorage, indexed: bool, kinds: slice
+) -> None:
+    reference = doqu.connect("memory://")
+    for n, value in enumerate(MIXED[kinds] * 2):
+        for target in (storage, reference):
+            target.save({"v": value, "n": n} if n % 5 else {"n": n}, f"k{n:02d}")
+    if indexed:
+        storage.ensure_index(Index("v"))
+    for order in ("v", "-v"):
+        expected = list(reference.find().order_by(order).keys())
+        assert list(storage.find().order_by(order).keys()) == expected
+        assert list(storage.find(n__gte=3).order_by(order, "n")[2:6].keys()) == list(
+            reference.find(n__gte=3).order_by(order, "n")[2:6].keys()
+        )
