@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = [int(size) for size in args.sizes.split(",")]
     peer_sizes = {int(size) for size in args.peer_sizes.split(",")}
     if args.smoke:
-        sizes, peer_sizes, args.rounds, args.warmup = [1200], {1200}, 1, 0
+        sizes, peer_sizes, args.rounds, args.warmup = [300], {300}, 1, 0
     output = args.output or _RESULTS / ("embedded-smoke.json" if args.smoke else "embedded.json")
     results: dict[str, Any] = {}
     print(f"{'workload':<18} {'size':>7}  {'contender':<12} {'cpu ms':>9} {'x sqlite3':>9}")

@@ -62,26 +62,24 @@ def json_path(field: str) -> str | None:
     return "'" + path.replace("'", "''") + "'"
 
 
-def _and(items: Iterable[Sql]) -> Sql:
-    parts = [item for item in items if item != _TRUE]
-    if _FALSE in parts:
-        return _FALSE
+def _join(items: Iterable[Sql], operator: str, neutral: Sql, absorbing: Sql) -> Sql:
+    parts = [item for item in items if item != neutral]
+    if absorbing in parts:
+        return absorbing
     if not parts:
-        return _TRUE
+        return neutral
     if len(parts) == 1:
         return parts[0]
-    return Sql(" AND ".join(f"({p.text})" for p in parts), sum((p.params for p in parts), ()))
+    text = f" {operator} ".join(f"({p.text})" for p in parts)
+    return Sql(text, sum((p.params for p in parts), ()))
+
+
+def _and(items: Iterable[Sql]) -> Sql:
+    return _join(items, "AND", _TRUE, _FALSE)
 
 
 def _or(items: Iterable[Sql]) -> Sql:
-    parts = [item for item in items if item != _FALSE]
-    if _TRUE in parts:
-        return _TRUE
-    if not parts:
-        return _FALSE
-    if len(parts) == 1:
-        return parts[0]
-    return Sql(" OR ".join(f"({p.text})" for p in parts), sum((p.params for p in parts), ()))
+    return _join(items, "OR", _FALSE, _TRUE)
 
 
 def _not(item: Sql) -> Sql:
