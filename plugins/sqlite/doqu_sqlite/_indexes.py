@@ -28,7 +28,7 @@ from ._url import META_TABLE
 
 __all__ = [
     "IndexDefinition",
-    "create_index",
+    "build_index",
     "definitions",
     "flat_fields",
     "orderable",
@@ -100,7 +100,7 @@ def _prefix_fields(field: str) -> Iterator[str]:
         yield ".".join(parts[:end])
 
 
-def create_index(
+def build_index(
     connection: sqlite3.Connection,
     collection: str,
     definition: IndexDefinition,

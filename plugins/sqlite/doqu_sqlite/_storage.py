@@ -43,7 +43,7 @@ from ._compile import Sql, compile_condition, compile_order, json_path, quote_na
 from ._errors import translated
 from ._indexes import (
     IndexDefinition,
-    create_index,
+    build_index,
     definitions,
     flat_fields,
     orderable,
@@ -307,7 +307,7 @@ class SQLiteStorage(StorageAdapter):
     def _ensure_index(self, index: Index) -> None:
         with self._transaction() as connection:
             self._indexes = definitions(connection, self.collection)
-            create_index(connection, self.collection, IndexDefinition.of(index), self._indexes)
+            build_index(connection, self.collection, IndexDefinition.of(index), self._indexes)
             self._indexes = definitions(connection, self.collection)
 
     # -- reads -------------------------------------------------------------------------------
