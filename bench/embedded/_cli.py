@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(
                     f"{workload:<18} {size:>7}  {name:<12} {cpu * 1000:>9.2f} {cpu / limit:>9.2f}"
                 )
-    output.parent.mkdir(exist_ok=True)
-    output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+            output.parent.mkdir(exist_ok=True)  # written as it goes: a long run keeps its part
+            output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"results written to {output}")
     return 0
