@@ -234,10 +234,10 @@ class SQLiteStorage(StorageAdapter):
             self._write(connection, f"INSERT INTO {self._table} (doc, id) VALUES (?, ?)", rows)
         return [key for _, key in rows]
 
-    def _add(self, record: Record) -> Key:
+    def add_record(self, record: Record) -> Key:
         return self._insert([record])[0]
 
-    def _add_many(self, records: Sequence[Record]) -> list[Key]:
+    def add_records(self, records: Sequence[Record]) -> list[Key]:
         return self._insert(records)
 
     def _upsert(self, connection: sqlite3.Connection, rows: Sequence[tuple[str, Key]]) -> None:
@@ -248,25 +248,25 @@ class SQLiteStorage(StorageAdapter):
             rows,
         )
 
-    def _put(self, key: Key, record: Record) -> None:
+    def put_record(self, key: Key, record: Record) -> None:
         with self._connection() as connection:  # one statement: atomic without a transaction
             self._upsert(connection, [(encode(record), key)])
 
-    def _put_many(self, items: Sequence[tuple[Key, Record]]) -> None:
+    def put_records(self, items: Sequence[tuple[Key, Record]]) -> None:
         rows = [(encode(record), key) for key, record in items]
         with self._transaction() as connection:
             self._upsert(connection, rows)
 
-    def _remove(self, key: Key) -> bool:
+    def remove_record(self, key: Key) -> bool:
         with self._connection() as connection:
             cursor = connection.execute(f"DELETE FROM {self._table} WHERE id = ?", (key,))
             return cursor.rowcount > 0
 
-    def _clear(self) -> None:
+    def clear(self) -> None:
         with self._connection() as connection:
             connection.execute(f"DELETE FROM {self._table}")
 
-    def _delete_where(self, spec: QuerySpec) -> int:
+    def delete_records(self, spec: QuerySpec) -> int:
         with self._transaction() as connection:
             where, exact = self._compiled(connection, spec.condition)
             if exact:
@@ -278,7 +278,7 @@ class SQLiteStorage(StorageAdapter):
             connection.executemany(f"DELETE FROM {self._table} WHERE id = ?", keys)
             return len(keys)
 
-    def _update_where(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+    def update_records(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
         with self._transaction() as connection:
             where, exact = self._compiled(connection, spec.condition)
             condition = MATCH_ALL if exact else spec.condition
@@ -290,7 +290,9 @@ class SQLiteStorage(StorageAdapter):
             self._write(connection, f"UPDATE {self._table} SET doc = ? WHERE id = ?", rows)
             return len(rows)
 
-    def _get_or_create(self, condition: Condition, record: Record) -> tuple[Key, Record, bool]:
+    def get_or_create_record(
+        self, condition: Condition, record: Record
+    ) -> tuple[Key, Record, bool]:
         with self._transaction() as connection:
             where, exact = self._compiled(connection, condition)
             test = MATCH_ALL if exact else condition
@@ -304,7 +306,7 @@ class SQLiteStorage(StorageAdapter):
             )
             return key, record, True
 
-    def _ensure_index(self, index: Index) -> None:
+    def create_index(self, index: Index) -> None:
         with self._transaction() as connection:
             self._indexes = definitions(connection, self.collection)
             build_index(connection, self.collection, IndexDefinition.of(index), self._indexes)
@@ -329,7 +331,7 @@ class SQLiteStorage(StorageAdapter):
         test = matcher(condition)
         return ((key, record) for key, record in items if test(record))
 
-    def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+    def fetch_records(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
         if len(keys) == 1:  # get(): the most common read
             with self._connection() as connection:
                 row = connection.execute(
@@ -348,12 +350,12 @@ class SQLiteStorage(StorageAdapter):
                 )
         return ((key, decode(text)) for key, text in found)
 
-    def _query(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
+    def query_items(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
         return self._select(spec, "id, doc", lambda row: (row[0], decode(row[1])))
 
-    def _query_records(self, spec: QuerySpec) -> Iterator[Record]:
+    def query_records(self, spec: QuerySpec) -> Iterator[Record]:
         if spec.order or spec.condition != MATCH_ALL:
-            return (record for _, record in self._query(spec))
+            return (record for _, record in self.query_items(spec))
         return self._select(spec, "doc", lambda row: decode(row[0]))
 
     def _statements(
@@ -408,7 +410,7 @@ class SQLiteStorage(StorageAdapter):
             rows = connection.execute("EXPLAIN QUERY PLAN " + statement.text, statement.params)
             return [str(row[-1]) for row in rows]
 
-    def _count(self, spec: QuerySpec) -> int:
+    def count_records(self, spec: QuerySpec) -> int:
         with self._transaction("DEFERRED") as connection:
             where, exact = self._compiled(connection, spec.condition)
             if exact:
@@ -419,9 +421,9 @@ class SQLiteStorage(StorageAdapter):
                     params += (-1 if spec.limit is None else spec.limit, spec.offset)
                 row = connection.execute(f"SELECT count(*) FROM ({inner})", params).fetchone()
                 return int(row[0])
-        return super()._count(spec)
+        return super().count_records(spec)
 
-    def _distinct(self, spec: QuerySpec, field: str) -> list[Any]:
+    def distinct_values(self, spec: QuerySpec, field: str) -> list[Any]:
         path = json_path(field)
         with self._transaction("DEFERRED") as connection:
             where, exact = self._compiled(connection, spec.condition)
@@ -439,23 +441,23 @@ class SQLiteStorage(StorageAdapter):
                     for item in value if isinstance(value, list) else [value]:
                         seen.setdefault(sort_key(item), item)
                 return list(seen.values())
-        return super()._distinct(spec, field)
+        return super().distinct_values(spec, field)
 
-    def _keys(self) -> Iterator[Key]:
+    def iter_keys(self) -> Iterator[Key]:
         with self._connection() as connection:
             keys = [key for (key,) in connection.execute(f"SELECT id FROM {self._table}")]
         return iter(keys)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def _close(self) -> None:
+    def close(self) -> None:
         self._pool.close()
         if self.throwaway:
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(self.path + suffix)
 
-    def _reconnect(self) -> None:
+    def reconnect(self) -> None:
         self._pool.close()
         self._pool = _Pool(self.path, self.settings)
         self._setup()

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from doqu import StorageAdapter, TestTarget
+from doqu import StorageAdapter, Target
 
 from ._codec import decode, encode
 from ._compile import quote_name
@@ -79,7 +79,7 @@ class _Tables:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def sqlite_target() -> TestTarget:
+def sqlite_target() -> Target:
     """A file database in a temporary directory: always available (sqlite3 is stdlib)."""
     tables = _Tables()
-    return TestTarget("sqlite", factory=tables.make, oracle=SQLiteOracle, cleanup=tables.remove)
+    return Target("sqlite", factory=tables.make, oracle=SQLiteOracle, cleanup=tables.remove)

@@ -6,7 +6,7 @@ import functools
 
 import pytest
 
-from doqu.contract import ContractSuite, TestTarget
+from doqu.contract import ContractSuite, Target
 from doqu_sqlite._targets import sqlite_target
 
 # one target per session: its temporary directory is removed at the end
@@ -15,5 +15,5 @@ target = functools.cache(sqlite_target)
 
 class TestSQLiteContract(ContractSuite):
     @pytest.fixture
-    def storage_factory(self) -> TestTarget:
+    def storage_factory(self) -> Target:
         return target()
