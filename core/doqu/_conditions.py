@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ._capabilities import Capabilities
+from ._limits import check_limits
 from ._records import check_field_name, check_value
+from ._regex import check_pattern
 from .errors import InvalidLookupValueError, UnsupportedError, UnsupportedLookupError
 
 __all__ = [
@@ -88,12 +89,7 @@ def _text(lookup: str, field: str, value: Any) -> Any:
 
 
 def _pattern(lookup: str, field: str, value: Any) -> Any:
-    _text(lookup, field, value)
-    try:
-        re.compile(value)
-    except re.error as e:
-        raise _fail(lookup, field, value, f"a valid regular expression ({e})") from e
-    return value
+    return check_pattern(lookup, field, _text(lookup, field, value))
 
 
 def _int_between(low: int, high: int) -> Callable[[str, str, Any], Any]:
@@ -158,6 +154,7 @@ class Condition:
                     "this backend does not declare",
                     capability=needed,
                 )
+            check_limits(leaf.value, path=f"{leaf.field}__{leaf.lookup}")
             check_value(
                 leaf.value, capabilities, path=f"value of {leaf.field}__{leaf.lookup}", literal=True
             )

@@ -22,13 +22,13 @@ import decimal
 import itertools
 import math
 import operator
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ._conditions import LOOKUPS, And, Condition, Lookup, Not, Or
 from ._query import Key, QuerySpec
 from ._records import Record
+from ._regex import compile_pattern
 from ._values import MISSING, rank, sort_key
 
 __all__ = ["matcher", "run", "sort_records"]
@@ -255,8 +255,8 @@ def _text(method: Callable[[str, str], bool], text: str) -> _Test:
     return lambda element: isinstance(element, str) and method(element, text)
 
 
-def _regex(pattern: str, flags: int = 0) -> _Test:
-    search = re.compile(pattern, flags).search
+def _regex(pattern: str, *, caseless: bool = False) -> _Test:
+    search = compile_pattern(pattern, caseless=caseless).search
     return lambda element: isinstance(element, str) and search(element) is not None
 
 
@@ -342,7 +342,7 @@ _BUILDERS: dict[str, Callable[[str, Any], Predicate]] = {
     "contains_any": _element_lookup(_one_of),
     "contains_all": _contains_all,
     "matches": _element_lookup(_regex),
-    "matches_caseless": _element_lookup(lambda pattern: _regex(pattern, re.IGNORECASE)),
+    "matches_caseless": _element_lookup(lambda pattern: _regex(pattern, caseless=True)),
     "year": _year,
     "month": _date_part("month"),
     "day": _date_part("day"),

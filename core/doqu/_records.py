@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._capabilities import Capabilities
+from ._limits import check_limits, check_text
 from .errors import InvalidDocumentError, InvalidFieldNameError, QueryError, UnsupportedError
 
 __all__ = [
@@ -95,6 +96,7 @@ def check_field_name(name: object, *, dotted: bool = False, where: str = "field 
             )
         if "\x00" in part:
             raise InvalidFieldNameError(f"{where} {name!r} contains a NUL character", field=name)
+        check_text(part, what=where, name=True)
         if not dotted and "." in part:
             raise InvalidFieldNameError(
                 f"{where} {name!r} contains '.', which doqu reads as a path into nested "
@@ -184,6 +186,8 @@ def check_record(record: Mapping[Any, Any], capabilities: Capabilities, *, path:
         raise InvalidDocumentError(
             f"a record must be a dict, got {type(record).__name__} {record!r}", value=record
         )
+    if not path:
+        check_limits(record)  # first: the walk below would recurse forever on a cycle
     # This runs for every record saved: common values are accepted without building a path or
     # walking check_value, which would cost more than the driver's own encoding.
     for name, value in record.items():
@@ -216,6 +220,7 @@ def check_changes(changes: Mapping[str, Any], capabilities: Capabilities) -> Non
         raise QueryError("update() needs at least one field=value change")
     for field, value in changes.items():
         check_field_name(field, dotted=True)
+        check_limits(value, path=field)
         check_value(value, capabilities, path=field)
 
 

@@ -16,6 +16,7 @@ from ._paths import path_values, set_path, unwound
 from ._protocol import BackendProtocol
 from ._query import Key, QuerySpec
 from ._records import Record, check_record, copied
+from ._regex import compile_pattern
 from ._storage import StorageAdapter
 from ._url import URL, mask_password, parse_url
 from ._values import sort_key
@@ -39,6 +40,7 @@ __all__ = [
     "StorageAdapter",
     "Target",
     "check_record",
+    "compile_pattern",
     "copied",
     "hookimpl",
     "mask_password",

@@ -9,6 +9,7 @@ states them; they are MongoDB's). Values always stay data:
 * text lookups send their value as an escaped regular expression (only metacharacters are
   escaped: RE2, FerretDB's engine, rejects escapes it does not know);
 * patterns are sent as ``{"$regex": pattern}`` strings, never as compiled ``re`` objects;
+  a store that matches in process (mongomock) is given a linear-time pattern object instead;
 * no lookup produces ``$where`` or server-side JavaScript.
 """
 
@@ -16,13 +17,24 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from doqu import And, Condition, Lookup, Not, Or
 
-__all__ = ["NOTHING", "Filter", "escape_regex", "compile_filter", "compile_sort"]
+__all__ = [
+    "NOTHING",
+    "Filter",
+    "RegexOperator",
+    "escape_regex",
+    "compile_filter",
+    "compile_sort",
+    "server_regex",
+]
 
 Filter = dict[str, Any]
+
+#: how a ``matches`` pattern is sent: ``(pattern, caseless)`` -> the operator on the field
+RegexOperator = Callable[[str, bool], Filter]
 
 #: a filter no document matches (every document has an ``_id``).
 NOTHING: Filter = {"_id": {"$in": []}}
@@ -43,21 +55,38 @@ def escape_regex(text: str) -> str:
     )
 
 
-def compile_filter(condition: Condition, *, end_anchor: str = r"\z") -> Filter:
+def server_regex(pattern: str, caseless: bool) -> Filter:
+    """``pattern`` for a server to run: ``{"$regex": pattern}``, with ``$options`` if caseless."""
+    return {"$regex": pattern, "$options": "i"} if caseless else {"$regex": pattern}
+
+
+class _Dialect(NamedTuple):
+    end_anchor: str
+    regex: RegexOperator
+
+
+def compile_filter(
+    condition: Condition, *, end_anchor: str = r"\z", regex: RegexOperator = server_regex
+) -> Filter:
     """The query filter selecting the records ``condition`` matches.
 
     ``end_anchor`` is the regular expression for "end of the string" in the server's dialect
-    (``\\z`` for MongoDB's PCRE and FerretDB's RE2, ``\\Z`` for Python's ``re``).
+    (``\\z`` for MongoDB's PCRE and FerretDB's RE2, ``\\Z`` for Python's ``re``); ``regex``
+    builds the operator for a ``matches`` pattern.
     """
+    return _compile(condition, _Dialect(end_anchor, regex))
+
+
+def _compile(condition: Condition, dialect: _Dialect) -> Filter:
     if isinstance(condition, Lookup):
-        return _LOOKUPS[condition.lookup](condition.field, condition.value, end_anchor)
+        return _LOOKUPS[condition.lookup](condition.field, condition.value, dialect)
     if isinstance(condition, Not):
-        inner = compile_filter(condition.item, end_anchor=end_anchor)
+        inner = _compile(condition.item, dialect)
         return NOTHING if not inner else {} if inner == NOTHING else {"$nor": [inner]}
     if isinstance(condition, And):
-        return _all_of([compile_filter(item, end_anchor=end_anchor) for item in condition.items])
+        return _all_of([_compile(item, dialect) for item in condition.items])
     if isinstance(condition, Or):
-        return _any_of([compile_filter(item, end_anchor=end_anchor) for item in condition.items])
+        return _any_of([_compile(item, dialect) for item in condition.items])
     raise TypeError(f"cannot compile {type(condition).__name__} {condition!r}: not a condition")
 
 
@@ -138,28 +167,31 @@ def _every_of(field: str, values: list[Any]) -> Filter:
     return _all_of([{field: {"$eq": value}} for value in values])
 
 
-def _operator(name: str) -> Callable[[str, Any, str], Filter]:
+def _operator(name: str) -> Callable[[str, Any, _Dialect], Filter]:
     return lambda field, value, _: {field: {name: value}}
 
 
-def _text(*, at_start: bool = False, at_end: bool = False) -> Callable[[str, Any, str], Filter]:
-    def build(field: str, text: str, end_anchor: str) -> Filter:
-        pattern = ("^" if at_start else "") + escape_regex(text) + (end_anchor if at_end else "")
+def _text(
+    *, at_start: bool = False, at_end: bool = False
+) -> Callable[[str, Any, _Dialect], Filter]:
+    def build(field: str, text: str, dialect: _Dialect) -> Filter:
+        end = dialect.end_anchor if at_end else ""
+        pattern = ("^" if at_start else "") + escape_regex(text) + end
         return {field: {"$regex": pattern}}
 
     return build
 
 
-def _year(field: str, year: int, _: str) -> Filter:
+def _year(field: str, year: int, _: _Dialect) -> Filter:
     bounds: Filter = {"$gte": datetime.datetime(year, 1, 1)}
     if year < datetime.MAXYEAR:
         bounds["$lt"] = datetime.datetime(year + 1, 1, 1)
     return {field: bounds}
 
 
-def _date_part(operator: str) -> Callable[[str, int, str], Filter]:
+def _date_part(operator: str) -> Callable[[str, int, _Dialect], Filter]:
     # a list (or anything else) is not a date: $month would raise on it, so it is guarded
-    def build(field: str, wanted: int, _: str) -> Filter:
+    def build(field: str, wanted: int, _: _Dialect) -> Filter:
         path = "$" + field
         part = {"$cond": [{"$eq": [{"$type": path}, "date"]}, {operator: path}, None]}
         return {"$expr": {"$eq": [part, wanted]}}
@@ -167,7 +199,7 @@ def _date_part(operator: str) -> Callable[[str, int, str], Filter]:
     return build
 
 
-_LOOKUPS: dict[str, Callable[[str, Any, str], Filter]] = {
+_LOOKUPS: dict[str, Callable[[str, Any, _Dialect], Filter]] = {
     "equals": _operator("$eq"),
     "ne": _operator("$ne"),
     "gt": _operator("$gt"),
@@ -183,8 +215,8 @@ _LOOKUPS: dict[str, Callable[[str, Any, str], Filter]] = {
     "contains": _text(),
     "contains_any": lambda field, values, _: _one_of(field, values),
     "contains_all": lambda field, values, _: _every_of(field, values),
-    "matches": _operator("$regex"),
-    "matches_caseless": lambda field, pattern, _: {field: {"$regex": pattern, "$options": "i"}},
+    "matches": lambda field, pattern, dialect: {field: dialect.regex(pattern, False)},
+    "matches_caseless": lambda field, pattern, dialect: {field: dialect.regex(pattern, True)},
     "year": _year,
     "month": _date_part("$month"),
     "day": _date_part("$dayOfMonth"),

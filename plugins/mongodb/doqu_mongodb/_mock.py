@@ -7,9 +7,16 @@ imports it, and hands its objects on as ``Any`` to be used like their pymongo co
 from __future__ import annotations
 
 import importlib.util
+import re
 from typing import Any
 
-__all__ = ["available", "is_client", "new_client", "version"]
+from bson.regex import Regex
+
+from doqu.backend import compile_pattern
+
+from ._compile import Filter
+
+__all__ = ["available", "is_client", "linear_regex", "new_client", "version"]
 
 _INSTALL = "pip install 'doqu-mongodb[mongomock]'"
 
@@ -42,3 +49,18 @@ def new_client() -> Any:
 def version() -> str:
     """The installed mongomock's version."""
     return str(_module().__version__)
+
+
+class _LinearRegex(Regex):  # type: ignore[type-arg]
+    """A pattern mongomock matches with doqu's linear-time engine, not Python's ``re``.
+
+    mongomock compiles a ``bson.Regex`` by calling its ``try_compile()``.
+    """
+
+    def try_compile(self) -> Any:
+        return compile_pattern(self.pattern, caseless=bool(self.flags & re.IGNORECASE))
+
+
+def linear_regex(pattern: str, caseless: bool) -> Filter:
+    """The ``matches`` operator for mongomock: ``(a+)+$`` cannot stall the process."""
+    return {"$regex": _LinearRegex(pattern, re.IGNORECASE if caseless else 0)}

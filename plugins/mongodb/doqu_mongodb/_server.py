@@ -16,6 +16,9 @@ from bson import ObjectId
 
 from doqu import Capabilities, KnownGap
 
+from . import _mock
+from ._compile import RegexOperator, server_regex
+
 __all__ = ["MONGODB_CAPABILITIES", "ServerInfo", "detect", "mongomock_info"]
 
 #: what the plugin does on MongoDB (the class-level declaration).
@@ -128,6 +131,8 @@ class ServerInfo:
     known_gaps: tuple[KnownGap, ...]
     #: the regular expression for "end of string" in the server's regex dialect.
     end_anchor: str = r"\z"
+    #: how a ``matches`` pattern is sent (mongomock, matching in process, gets a linear one).
+    regex: RegexOperator = server_regex
 
 
 def detect(build_info: dict[str, Any]) -> ServerInfo:
@@ -143,7 +148,13 @@ def detect(build_info: dict[str, Any]) -> ServerInfo:
 
 
 def mongomock_info(version: str) -> ServerInfo:
-    """mongomock (regular expressions run on Python's ``re``, where ``\\z`` is ``\\Z``)."""
+    """mongomock (regular expressions run on Python's ``re``, where ``\\z`` is ``\\Z``; a
+    ``matches`` pattern goes to doqu's linear-time engine instead)."""
     return ServerInfo(
-        "mongomock", version, _MONGOMOCK_CAPABILITIES, _MONGOMOCK_GAPS, end_anchor=r"\Z"
+        "mongomock",
+        version,
+        _MONGOMOCK_CAPABILITIES,
+        _MONGOMOCK_GAPS,
+        end_anchor=r"\Z",
+        regex=_mock.linear_regex,
     )

@@ -185,7 +185,9 @@ class MongoStorage(StorageAdapter):
         return self._bound[2]
 
     def _filter(self, condition: Condition) -> Filter:
-        compiled = compile_filter(condition, end_anchor=self.server.end_anchor)
+        compiled = compile_filter(
+            condition, end_anchor=self.server.end_anchor, regex=self.server.regex
+        )
         result: Filter = self._out(compiled)
         return result
 
