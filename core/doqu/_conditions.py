@@ -22,7 +22,12 @@ from ._capabilities import Capabilities
 from ._limits import check_limits
 from ._records import check_field_name, check_value
 from ._regex import check_pattern
-from .errors import InvalidLookupValueError, UnsupportedError, UnsupportedLookupError
+from .errors import (
+    InvalidArgumentError,
+    InvalidLookupValueError,
+    UnsupportedError,
+    UnsupportedLookupError,
+)
 
 __all__ = [
     "LOOKUPS",
@@ -162,9 +167,11 @@ class Condition:
 
 def _as_condition(other: object) -> Condition:
     if not isinstance(other, Condition):
-        raise TypeError(
-            f"conditions combine only with conditions, got {type(other).__name__}; "
-            "build one with doqu.Q(field=value)"
+        raise InvalidArgumentError(
+            f"conditions combine only with conditions, got {type(other).__name__} {other!r}; "
+            "build one with doqu.Q(field=value), or pass lookups as keywords: where(age=1)",
+            argument="condition",
+            value=other,
         )
     return other
 

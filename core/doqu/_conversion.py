@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol, Self, runtime_checkable
 
 from ._records import Record
-from .errors import InvalidDocumentError
+from .errors import InvalidArgumentError, InvalidDocumentError
 
 __all__ = ["Codec", "Convertible", "codec_for", "to_record"]
 
@@ -73,7 +73,7 @@ _codecs: dict[type[Any], Codec] = {}
 
 
 def codec_for(doc_class: type[Any]) -> Codec:
-    """The :class:`Codec` for ``doc_class``; raises ``TypeError`` for unusable classes."""
+    """The :class:`Codec` for ``doc_class``; ``InvalidArgumentError`` for unusable classes."""
     codec = _codecs.get(doc_class)
     if codec is None:
         codec = _codecs[doc_class] = _make_codec(doc_class)
@@ -88,9 +88,11 @@ def _make_codec(doc_class: type[Any]) -> Codec:
         return Codec(doc_class.from_record, check)
     if dataclasses.is_dataclass(doc_class) and isinstance(doc_class, type):
         return Codec(_dataclass_loader(doc_class), _no_check)
-    raise TypeError(
+    raise InvalidArgumentError(
         f"doc_class must be dict, a doqu.Document subclass, a dataclass, or a class with "
-        f"from_record()/to_record() (doqu.Convertible); got {doc_class!r}"
+        f"from_record()/to_record() (doqu.Convertible); got {doc_class!r}",
+        argument="doc_class",
+        value=doc_class,
     )
 
 

@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from ._conditions import MATCH_ALL, And, Condition, Not, Or, Q
 from ._conversion import Convertible, codec_for
 from ._records import check_changes, check_field_name
-from .errors import QueryError
+from .errors import InvalidArgumentError, InvalidFieldNameError, QueryError
+
+#: the largest slice bound passed on to a backend (drivers take 64-bit counts, and offset plus
+#: limit must fit too); bounds beyond it are past the end of any storage, and behave so on
+#: every backend
+MAX_WINDOW = 2**61
 
 if TYPE_CHECKING:
     from ._protocol import BackendProtocol
@@ -111,13 +116,23 @@ class Query(Generic[T]):
                 raise QueryError(f"order_by() takes field names, got {name!r}")
             descending = name.startswith("-")
             field = name[1:] if descending else name
+            if field.startswith("-"):
+                raise InvalidFieldNameError(
+                    f"order_by field {name!r} has more than one leading '-'; write "
+                    f"{'-' + field.lstrip('-')!r} to sort descending",
+                    field=name,
+                )
             check_field_name(field, dotted=True, where="order_by field")
             order.append((field, descending))
         return self._with(order=tuple(order))
 
     def _combine(self, other: object, kind: type[And] | type[Or]) -> Query[T]:
         if not isinstance(other, Query):
-            raise TypeError(f"a query combines only with a query, got {type(other).__name__}")
+            raise InvalidArgumentError(
+                f"a query combines only with a query, got {type(other).__name__} {other!r}",
+                argument="other",
+                value=other,
+            )
         if other.storage is not self.storage or other.doc_class is not self.doc_class:
             raise QueryError("only queries on the same storage and doc_class can be combined")
         if self._spec.is_windowed or other._spec.is_windowed:
@@ -138,8 +153,15 @@ class Query(Generic[T]):
     def __getitem__(self, index: int | slice) -> T | Query[T]:
         """``q[3]`` reads one document; ``q[10:20]`` is a new, narrower query."""
         if isinstance(index, bool) or not isinstance(index, int | slice):
-            raise TypeError(f"query indices are ints or slices, not {type(index).__name__}")
+            raise InvalidArgumentError(
+                f"query index must be an int or a slice, got {type(index).__name__} {index!r}; "
+                "read fields from the document: q[0]['name']",
+                argument="index",
+                value=index,
+            )
         if isinstance(index, int):
+            if index > MAX_WINDOW:
+                raise IndexError(f"query index {index} out of range")
             if index < 0:
                 raise QueryError(f"negative index {index} is not supported; order descending")
             for document in self[index : index + 1]:
@@ -148,14 +170,22 @@ class Query(Generic[T]):
         start, stop, step = index.start, index.stop, index.step
         for bound in (start, stop):
             if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int)):
-                raise TypeError(f"slice bounds must be ints, got {bound!r}")
+                raise InvalidArgumentError(
+                    f"query slice bounds must be ints, got {type(bound).__name__} {bound!r}",
+                    argument="index",
+                    value=bound,
+                )
             if bound is not None and bound < 0:
                 raise QueryError(f"negative slice bound {bound} is not supported; order descending")
         if step not in (None, 1):
             raise QueryError(f"slice step {step!r} is not supported")
         offset, limit = self._spec.offset, self._spec.limit
+        if stop is not None and stop > MAX_WINDOW:
+            stop = None  # no storage holds that many records: the same as no bound
         first = start or 0
         new_offset = offset + first
+        if new_offset > MAX_WINDOW:
+            return self._with(offset=0, limit=0)  # nothing lies that far in
         new_limit = limit if limit is None else max(0, limit - first)
         if stop is not None:
             width = max(0, stop - first)

@@ -18,13 +18,23 @@ from ._capabilities import Capabilities, KnownGap
 from ._conditions import Condition, Q
 from ._conversion import bind_key, codec_for, to_record
 from ._indexes import Index
+from ._limits import check_text
 from ._paths import path_values, set_path, unwound
 from ._query import Key, Query, QuerySpec
 from ._records import Record, check_record, copied
 from ._values import sort_key
-from .errors import DocumentNotFoundError, InvalidDocumentError, QueryError, UnsupportedError
+from .errors import (
+    DocumentNotFoundError,
+    InvalidArgumentError,
+    InvalidDocumentError,
+    QueryError,
+    UnsupportedError,
+)
 
 __all__ = ["StorageAdapter"]
+
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
 
 T = TypeVar("T")
 _KEY_TAG = "~"
@@ -158,9 +168,16 @@ class StorageAdapter(abc.ABC):
     def check_key(self, key: Any) -> Key:
         """Return ``key`` if this backend accepts it as a primary key, else raise."""
         if isinstance(key, str) and key:
+            check_text(key, what="primary key")
             return key
         if self.capabilities.integer_keys and isinstance(key, int) and not isinstance(key, bool):
-            return key
+            if _INT64_MIN <= key <= _INT64_MAX:
+                return key
+            raise InvalidDocumentError(
+                f"int primary key {key!r} is outside the 64-bit integer range every backend "
+                "stores; use a str key",
+                value=key,
+            )
         kinds = "a non-empty str" + (" or an int" if self.capabilities.integer_keys else "")
         raise InvalidDocumentError(
             f"primary key must be {kinds} for backend {self.backend!r}, "
@@ -227,6 +244,7 @@ class StorageAdapter(abc.ABC):
 
         Every item is checked before anything is written; returns the keys in order.
         """
+        _check_collection(items, "save_many()", "items", "documents", "save()")
         new: list[Record] = []
         keyed: list[tuple[Key, Record]] = []
         carried: list[Key | None] = []  # per item: its own key, or None for a new one
@@ -261,6 +279,8 @@ class StorageAdapter(abc.ABC):
 
         Raises ``DocumentNotFoundError`` naming the keys that do not exist.
         """
+        _check_collection(primary_keys, "get_many()", "primary_keys", "keys", "get()")
+        load = None if doc_class is dict else codec_for(doc_class).load
         check_key = self.check_key
         keys = [check_key(key) for key in primary_keys]
         found = dict(self.fetch_records(keys)) if keys else {}
@@ -281,9 +301,8 @@ class StorageAdapter(abc.ABC):
                 seen.add(key)
         else:
             records = [found[key] for key in keys]
-        if doc_class is dict:
+        if load is None:
             return records  # type: ignore[return-value]
-        load = codec_for(doc_class).load
         return [load(record, key) for key, record in zip(keys, records, strict=True)]
 
     def get_or_create(self, doc_class: type[T], **conditions: Any) -> tuple[T, bool]:
@@ -374,3 +393,14 @@ class StorageAdapter(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.backend}>"
+
+
+def _check_collection(value: object, call: str, argument: str, things: str, single: str) -> None:
+    """Refuse what is not a collection of ``things``: a str or a dict would be read item by item."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidArgumentError(
+            f"{call} takes {argument} as a list (or other iterable) of {things}, got "
+            f"{type(value).__name__} {value!r}; for a single one use {single}",
+            argument=argument,
+            value=value,
+        )

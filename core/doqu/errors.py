@@ -43,6 +43,7 @@ __all__ = [
     "DocumentNotFoundError",
     "DoquError",
     "DuplicateKeyError",
+    "InvalidArgumentError",
     "InvalidDocumentError",
     "InvalidFieldNameError",
     "InvalidLookupValueError",
@@ -153,6 +154,19 @@ class DocumentNotFoundError(DoquError, KeyError):
     def __str__(self) -> str:
         # KeyError.__str__ would repr() the message; keep it readable.
         return str(self.args[0]) if self.args else ""
+
+
+# -- arguments -------------------------------------------------------------------------------
+
+
+class InvalidArgumentError(DoquError, TypeError):
+    """An argument has the wrong type: ``find(int)``, ``get_many(dict, 5)``, ``Q(a=1) | 5``,
+    ``q["a"]``. Also a ``TypeError``, as Python raises for a wrong argument type."""
+
+    def __init__(self, message: str, *, argument: str | None = None, value: Any = None) -> None:
+        super().__init__(message)
+        self.argument = argument
+        self.value = value
 
 
 # -- documents -------------------------------------------------------------------------------

@@ -9,13 +9,14 @@ survives ``reconnect()`` and a second ``connect()`` to the same URL.
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
 
-from pymongo import MongoClient, common
+from pymongo import MongoClient, common, uri_parser
 from pymongo.errors import ConfigurationError as PyMongoConfigurationError
 
 from doqu.backend import mask_password, parse_url
@@ -97,12 +98,59 @@ def address_from_url(url: str, database: str | None, collection: str | None) -> 
     url_collection = "/".join(parts[1:]) if len(parts) > 1 else None
     database = _pick("database", url_database, database, url)
     collection = _pick("collection", url_collection, collection, url)
+    if parsed.scheme == "mongomock":
+        _check_database_name(database, url)  # a server's client refuses these itself
     head = parsed.raw.split("?", 1)[0].split("#", 1)[0]
     base = head[: len(head) - len(parsed.path)]
     # the path's database is the default authSource when the URL has credentials
     path = "/" + quote(database, safe="") if parsed.username is not None else "/"
     client_url = base + path + ("?" + parsed.query if parsed.query else "")
+    if parsed.scheme != "mongomock":
+        _check_url(client_url, parsed.scheme, parsed.options(), url)
     return Address(parsed.scheme, client_url, database, collection, parsed.location)
+
+
+#: URL options MongoClient knows (lowercase, as pymongo compares them), with their aliases
+_URL_OPTIONS = frozenset(common.URI_OPTIONS_VALIDATOR_MAP).union(
+    *map(frozenset, common.URI_OPTIONS_ALIAS_MAP.values())
+)
+_BAD_DATABASE_CHARACTERS = '/\\. "$\x00'
+
+
+def _check_url(client_url: str, scheme: str, options: Mapping[str, str], url: str) -> None:
+    """Refuse an unknown option or a bad value in a server URL, as pymongo validates them."""
+    shown = mask_password(url)
+    for name in options:
+        if name.lower() not in _URL_OPTIONS:
+            raise InvalidURLError(
+                f"unknown MongoDB URL option {name!r} in {shown!r}; {_option_hint(name)}",
+                url=shown,
+            )
+    # mongodb+srv would look up DNS records: its syntax and options are checked as mongodb's
+    checked = "mongodb" + client_url[len(scheme) :] if scheme == "mongodb+srv" else client_url
+    try:
+        uri_parser.parse_uri(checked, validate=True, warn=False)
+    except (PyMongoConfigurationError, ValueError) as e:
+        raise InvalidURLError(f"invalid MongoDB URL {shown!r}: {e}; fix the URL", url=shown) from e
+
+
+def _option_hint(name: str) -> str:
+    if difflib.get_close_matches(name.lower(), ["collection", "database"], cutoff=0.75):
+        return f"name the database and collection in the path: {_FORMS}"
+    close = difflib.get_close_matches(name.lower(), sorted(_URL_OPTIONS), n=3)
+    if close:
+        return f"did you mean {' or '.join(map(repr, close))}?"
+    return "see MongoClient's documentation for the valid options"
+
+
+def _check_database_name(name: str, url: str) -> None:
+    """MongoDB's rule for database names, for mongomock (which takes any name)."""
+    for char in _BAD_DATABASE_CHARACTERS:
+        if char in name:
+            raise ConfigurationError(
+                f"invalid name for database {name!r} of {mask_password(url)!r}: database names "
+                f"cannot contain the character {char!r}; choose another name"
+            )
 
 
 def address_from_keywords(host: str, port: int, database: str, collection: str) -> Address:

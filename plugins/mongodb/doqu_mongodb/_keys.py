@@ -9,36 +9,9 @@ hex digits, so a ``str`` key that looks like one is tagged ``~s``, as is one sta
 
 from __future__ import annotations
 
-from typing import Any
-
 from bson.objectid import ObjectId
 
-from doqu.errors import InvalidDocumentError
-
-__all__ = ["check_key", "is_object_id_form"]
-
-_INT64_MIN = -(2**63)
-_INT64_MAX = 2**63 - 1
-
-
-def check_key(key: Any) -> Any:
-    """``key`` if MongoDB stores it as an ``_id`` doqu can address, else raise."""
-    if isinstance(key, ObjectId):
-        return key
-    if isinstance(key, str) and key:
-        return key
-    if isinstance(key, int) and not isinstance(key, bool):
-        if _INT64_MIN <= key <= _INT64_MAX:
-            return key
-        raise InvalidDocumentError(
-            f"int primary key {key!r} is outside MongoDB's 64-bit integer range; use a str key",
-            value=key,
-        )
-    raise InvalidDocumentError(
-        "primary key must be an ObjectId, a non-empty str or an int for backend 'mongodb', "
-        f"got {type(key).__name__} {key!r}",
-        value=key,
-    )
+__all__ = ["is_object_id_form"]
 
 
 def is_object_id_form(text: str) -> bool:

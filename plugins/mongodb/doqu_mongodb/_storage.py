@@ -21,7 +21,12 @@ from pymongo.errors import DuplicateKeyError as PyMongoDuplicateKeyError
 
 from doqu import Condition, Index, QuerySpec, StorageAdapter
 from doqu.backend import set_path
-from doqu.errors import BackendConnectionError, BackendError, ConfigurationError
+from doqu.errors import (
+    BackendConnectionError,
+    BackendError,
+    ConfigurationError,
+    InvalidDocumentError,
+)
 
 from . import _clients, _keys
 from ._codec import CODEC_OPTIONS, codec_options, from_bson, to_bson
@@ -218,7 +223,15 @@ class MongoStorage(StorageAdapter):
 
     def check_key(self, key: Any) -> Key:
         """``key`` if it can be an ``_id`` here: an ``ObjectId``, a str or a 64-bit int."""
-        return _keys.check_key(key)
+        if isinstance(key, ObjectId):
+            return key
+        if (isinstance(key, str) and key) or (isinstance(key, int) and not isinstance(key, bool)):
+            return super().check_key(key)
+        raise InvalidDocumentError(
+            "primary key must be an ObjectId, a non-empty str or an int for backend 'mongodb', "
+            f"got {type(key).__name__} {key!r}",
+            value=key,
+        )
 
     def key_to_str(self, key: Key) -> str:
         """``ObjectId`` keys are their 24 hex digits; str and int keys as in core."""
