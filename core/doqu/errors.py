@@ -2,33 +2,34 @@
 
 Every error a user can cause, and every error a backend's driver raises, reaches the user as
 one of these. Plugins translate their driver's exceptions into this tree; a raw driver
-traceback reaching the user is a defect.
-
-::
+traceback reaching the user is a defect. The tree is grouped by what callers catch: mistakes
+in the call (fix the code), the setup (fix the configuration), and the backend's answers at
+run time (retry, or handle the conflict)::
 
     DoquError
-    ├── ConfigurationError
-    │   ├── InvalidURLError
+    ├── ConfigurationError               setup: URL, backend choice, plugins
+    │   ├── InvalidURLError              (also a ValueError)
     │   ├── UnknownBackendError
     │   └── PluginError
     │       ├── PluginLoadError
     │       ├── PluginConflictError
     │       └── PluginValidationError
-    ├── BackendConnectionError
-    ├── BackendError
-    ├── DocumentError
+    ├── BackendError                     the backend failed or refused at run time
+    │   ├── BackendConnectionError       unreachable, or the connection was lost: retry
+    │   └── DuplicateKeyError            a key or unique value already exists
+    ├── InvalidArgumentError             an argument of the wrong type (also a TypeError)
+    ├── DocumentError                    a record that cannot be stored (also a ValueError)
     │   ├── ValidationError
     │   └── InvalidDocumentError
-    ├── QueryError
+    ├── QueryError                       a malformed query (also a ValueError)
     │   ├── InvalidFieldNameError
     │   ├── UnsupportedLookupError
     │   └── InvalidLookupValueError
-    ├── UnsupportedError
-    ├── DuplicateKeyError
-    └── DocumentNotFoundError        (also a KeyError)
+    ├── UnsupportedError                 the backend lacks a declared capability
+    └── DocumentNotFoundError            no record under a key (also a KeyError)
 
-``QueryError`` and ``DocumentError`` are also ``ValueError``, so code that already catches
-``ValueError`` around input handling keeps working.
+``QueryError`` and ``DocumentError`` are also ``ValueError``, and ``InvalidArgumentError`` a
+``TypeError``, so code that already catches those around input handling keeps working.
 """
 
 from __future__ import annotations
@@ -111,20 +112,20 @@ class PluginValidationError(PluginError):
 # -- backend ---------------------------------------------------------------------------------
 
 
-class BackendConnectionError(DoquError):
-    """The backend could not be reached (or the connection was lost)."""
-
-    def __init__(self, message: str, *, backend: str | None = None) -> None:
-        super().__init__(message)
-        self.backend = backend
-
-
 class BackendError(DoquError):
     """The backend refused or failed an operation for a reason doqu has no finer class for."""
 
     def __init__(self, message: str, *, code: int | str | None = None) -> None:
         super().__init__(message)
         self.code = code
+
+
+class BackendConnectionError(BackendError):
+    """The backend could not be reached (or the connection was lost)."""
+
+    def __init__(self, message: str, *, backend: str | None = None) -> None:
+        super().__init__(message)
+        self.backend = backend
 
 
 class UnsupportedError(DoquError):
@@ -135,7 +136,7 @@ class UnsupportedError(DoquError):
         self.capability = capability
 
 
-class DuplicateKeyError(DoquError):
+class DuplicateKeyError(BackendError):
     """A write would create a second record with the same primary key or unique value."""
 
     def __init__(self, message: str, *, key: Any = None, index: str | None = None) -> None:

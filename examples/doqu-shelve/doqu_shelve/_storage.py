@@ -105,6 +105,11 @@ class ShelveStorage(StorageAdapter):
                 "connect('shelve:///tmp/app.db', collection='people')"
             )
         self.path = os.path.realpath(path)
+        if os.path.isdir(self.path):  # dbm would create app.db.dat/.dir/.bak beside it
+            raise ConfigurationError(
+                f"shelve path {self.path!r} is a directory; name a file inside it, e.g. "
+                f"connect('shelve://{os.path.join(self.path, 'app.db')}')"
+            )
         self.collection = collection
         self._prefix = collection + _SEPARATOR
         self._shelf: shelve.Shelf[Any] | None = _acquire(self.path)
