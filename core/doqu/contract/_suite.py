@@ -14,6 +14,7 @@ from .suite.test_documents import DocumentContract
 from .suite.test_find import FindContract, QueryReadContract
 from .suite.test_get import GetContract, GetManyContract
 from .suite.test_get_or_create import GetOrCreateContract
+from .suite.test_hostile_input import HostileInputContract
 from .suite.test_indexes import IndexContract
 from .suite.test_injection import InjectionContract
 from .suite.test_keys import KeyContract
@@ -37,6 +38,7 @@ __all__ = ["CONTRACT_CLASSES", "ContractSuite", "contract_requirements", "contra
 class ContractSuite(
     DifferentialContract,
     ConcurrencyContract,
+    HostileInputContract,
     BadQueryInputContract,
     BadWriteInputContract,
     InjectionContract,

@@ -16,6 +16,7 @@ from ... import Q
 from ..._storage import StorageAdapter
 from ...errors import (
     DoquError,
+    InvalidArgumentError,
     InvalidDocumentError,
     InvalidFieldNameError,
     InvalidLookupValueError,
@@ -270,11 +271,11 @@ class BadQueryInputContract(StorageFixtures):
             storage.find() | storage.find(Item)  # type: ignore[arg-type]
 
     def test_queries_combine_only_with_queries(self, storage: StorageAdapter) -> None:
-        with pytest.raises(TypeError, match="int"):
+        with pytest.raises(InvalidArgumentError, match="int"):
             storage.find() | 5  # type: ignore[operator]
-        with pytest.raises(TypeError, match="int"):
+        with pytest.raises(InvalidArgumentError, match="int"):
             Q(a=1) | 5  # type: ignore[operator]
 
     def test_find_refuses_a_class_it_cannot_load(self, storage: StorageAdapter) -> None:
-        with pytest.raises(TypeError, match="doc_class"):
+        with pytest.raises(InvalidArgumentError, match="doc_class"):
             storage.find(int)
