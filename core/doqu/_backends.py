@@ -291,10 +291,28 @@ def load_adapter(backend: Backend) -> type[StorageAdapter]:
     return adapter
 
 
+#: first-party backends: URL scheme -> what installs it. Only these are ever suggested: a name
+#: built from what the user typed (``doqu-mongdb``) is one anyone could register on PyPI.
+KNOWN_BACKENDS: dict[str, str] = {
+    "memory": "doqu",
+    "mongodb": "doqu-mongodb",
+    "mongodb+srv": "doqu-mongodb",
+    "mongomock": "'doqu-mongodb[mongomock]'",
+    "sqlite": "doqu-sqlite",
+    "postgresql": "doqu-postgres",
+    "postgres": "doqu-postgres",
+}
+
+
 def install_hint(scheme: str) -> str:
-    """The command that installs the plugin conventionally named for ``scheme``."""
+    """How to get a backend for ``scheme``: the first-party distribution that serves it (or a
+    near spelling of one), else where to look."""
     scheme = scheme.lower()
-    if scheme == "mongomock":
-        return "pip install 'doqu-mongodb[mongomock]'"
-    # 'mongodb+srv' is served by the plugin for 'mongodb'
-    return f"pip install doqu-{scheme.split('+', 1)[0]}"
+    known = KNOWN_BACKENDS.get(scheme)
+    if known is None:
+        close = difflib.get_close_matches(scheme, list(KNOWN_BACKENDS), n=1)
+        if not close:
+            return "no first-party backend serves it; `doqu backends` lists the installed ones"
+        scheme, known = close[0], KNOWN_BACKENDS[close[0]]
+        return f"for {scheme}://, pip install {known}"
+    return f"pip install {known}"

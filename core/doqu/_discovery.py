@@ -344,8 +344,8 @@ class _Registry:
         message = (
             f"no installed backend handles URL scheme {scheme!r}"
             + (f" (did you mean {close[0]!r}?)" if close else "")
-            + f"; installed schemes: {', '.join(installed) or 'none'}. To add a backend, "
-            f"install its plugin: {install_hint(scheme)}"
+            + f"; installed schemes: {', '.join(installed) or 'none'}. To add a backend: "
+            f"{install_hint(scheme)}"
         )
         failures = self.failures()
         if failures:

@@ -69,7 +69,8 @@ def test_unknown_scheme_names_the_installed_schemes_and_the_plugin_to_install() 
     with pytest.raises(
         UnknownBackendError,
         match=r"^no installed backend handles URL scheme 'nosuch'; installed schemes: "
-        r"(.+, )?memory(, .+)?\. To add a backend, install its plugin: pip install doqu-nosuch$",
+        r"(.+, )?memory(, .+)?\. To add a backend: no first-party backend serves it; "
+        r"`doqu backends` lists the installed ones$",
     ) as raised:
         connect("nosuch://host/db")
     assert raised.value.scheme == "nosuch"
@@ -81,13 +82,22 @@ def test_unknown_scheme_suggests_a_close_installed_one() -> None:
         connect("memroy://")
 
 
+NO_KNOWN_BACKEND = "no first-party backend serves it; `doqu backends` lists the installed ones"
+
+
 @pytest.mark.parametrize(
     ("scheme", "command"),
     [
         ("mongodb", "pip install doqu-mongodb"),
         ("mongodb+srv", "pip install doqu-mongodb"),
         ("MongoMock", "pip install 'doqu-mongodb[mongomock]'"),
-        ("shelve", "pip install doqu-shelve"),
+        ("postgres", "pip install doqu-postgres"),
+        ("mongdb", "for mongodb://, pip install doqu-mongodb"),
+        ("shelve", "no first-party backend serves it; `doqu backends` lists the installed ones"),
+        (
+            "evil-typo-squat",
+            "no first-party backend serves it; `doqu backends` lists the installed ones",
+        ),
     ],
 )
 def test_install_hint_names_the_distribution(scheme: str, command: str) -> None:
