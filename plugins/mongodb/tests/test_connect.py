@@ -4,6 +4,7 @@ clients. Clients are built with ``connect=False``: no server is needed."""
 from __future__ import annotations
 
 import uuid
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -265,3 +266,37 @@ class TestMongomockStores:
             first.save({"name": "Ann"})
             with connect(f"mongomock://{uuid.uuid4().hex}/app/people") as second:
                 assert len(second) == 0
+
+
+class TestURLValidation:
+    """pymongo's own URL validation, as doqu errors: never a warning, never a raw ValueError."""
+
+    @pytest.mark.parametrize(
+        ("url", "message"),
+        [
+            ("mongodb://db.example/app/people?colection=y", r"'colection'.*database/collection"),
+            ("mongodb://db.example/app/people?bogusOption=1", r"unknown MongoDB URL option"),
+            (
+                "mongodb://db.example/app/people?serverSelectionTimeutMS=5",
+                r"'serverSelectionTimeutMS'.*did you mean 'serverselectiontimeoutms'",
+            ),
+            ("mongodb://db.example/app/people?tls=maybe", r"tls must be 'true' or 'false'"),
+            ("mongodb://db.example:99999/app/people", r"Port must be an integer"),
+            ("mongodb+srv://u:secret@db.example/app/people?tls=maybe", r"u:\*\*\*@.*tls"),
+        ],
+        ids=["misspelled-collection", "unknown", "misspelled-option", "bad-bool", "port", "srv"],
+    )
+    def test_a_bad_url_is_an_invalid_url_error(self, url: str, message: str) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(InvalidURLError, match=message) as raised:
+                connect(url, connect=False)
+        assert "secret" not in str(raised.value)
+
+    def test_valid_options_pass(self, opened: list[MongoStorage]) -> None:
+        url = "mongodb://db.example/app/people?retryWrites=true&w=majority&ssl=false"
+        opened.append(connect(url, connect=False))  # type: ignore[arg-type]
+
+    def test_mongomock_refuses_a_database_name_a_server_refuses(self) -> None:
+        with pytest.raises(ConfigurationError, match=r"database 'bad\$db'.*'\$'"):
+            connect("mongomock://x/bad$db/c")
