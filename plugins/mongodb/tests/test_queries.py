@@ -15,7 +15,7 @@ from pymongo.collection import Collection
 
 from doqu import Lookup, Q, QuerySpec, StorageAdapter
 from doqu._evaluate import run
-from doqu.errors import BackendError, InvalidLookupValueError
+from doqu.errors import InvalidLookupValueError
 from doqu_mongodb import MongoStorage
 from doqu_mongodb._compile import NOTHING, compile_filter, compile_sort, escape_regex
 
