@@ -164,9 +164,9 @@ class PostgresStorage(StorageAdapter):
                 "(key jsonb PRIMARY KEY, doc jsonb NOT NULL, exact boolean NOT NULL)",
                 {},
             )
+            inexact = _identifier(self.address.collection[:50] + "__inexact")
             conn.execute(
-                f"CREATE INDEX IF NOT EXISTS {_identifier(self.address.collection[:50] + '__inexact')} "
-                f"ON {self.table} (key) WHERE NOT exact",
+                f"CREATE INDEX IF NOT EXISTS {inexact} ON {self.table} (key) WHERE NOT exact",
                 {},
             )
 
@@ -207,12 +207,16 @@ class PostgresStorage(StorageAdapter):
         if upsert:
             sql += " ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, exact = EXCLUDED.exact"
         # all or nothing: one transaction for the batch
-        with self._pool.connection() as conn, translated(self._place), conn.transaction():
-            with conn.cursor() as cursor:
-                if len(rows) == 1:
-                    cursor.execute(sql, rows[0])
-                else:
-                    cursor.executemany(sql, rows)
+        with (
+            self._pool.connection() as conn,
+            translated(self._place),
+            conn.transaction(),
+            conn.cursor() as cursor,
+        ):
+            if len(rows) == 1:
+                cursor.execute(sql, rows[0])
+            else:
+                cursor.executemany(sql, rows)
 
     def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
         rows = self._execute(

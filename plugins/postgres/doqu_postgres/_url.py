@@ -42,9 +42,7 @@ def parse(url: str, options: dict[str, Any]) -> Address:
     parsed = parse_url(url)
     shown = mask_password(url)
     if parsed.scheme not in SCHEMES:
-        raise InvalidURLError(
-            f"{shown!r} is not a PostgreSQL URL; expected {_EXAMPLE}", url=shown
-        )
+        raise InvalidURLError(f"{shown!r} is not a PostgreSQL URL; expected {_EXAMPLE}", url=shown)
     unknown = sorted(set(options) - set(DOQU_OPTIONS))
     if unknown:
         raise ConfigurationError(
@@ -78,7 +76,8 @@ def check_collection(name: object) -> str:
     """``name`` if it can name a table, else ``ConfigurationError``."""
     if not isinstance(name, str) or not name or "\x00" in name:
         raise ConfigurationError(
-            f"collection must be a non-empty str without NUL, got {name!r}; e.g. collection='people'"
+            f"collection must be a non-empty str without NUL, got {name!r}; "
+            "e.g. collection='people'"
         )
     if len(name.encode()) > _MAX_NAME:
         raise ConfigurationError(

@@ -60,10 +60,12 @@ def find_binaries() -> dict[str, str]:
     found = {name: shutil.which(name) for name in _BINARIES}
     if all(found.values()):
         return {name: path for name, path in found.items() if path}
-    versions = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"),
-        key=lambda path: int(pathlib.Path(path).parent.name) if pathlib.Path(path).parent.name.isdigit() else 0,
-    )
+
+    def version(path: str) -> int:
+        name = pathlib.Path(path).parent.name
+        return int(name) if name.isdigit() else 0
+
+    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version)
     for directory in reversed(versions):
         paths = {name: os.path.join(directory, name) for name in _BINARIES}
         if all(os.access(path, os.X_OK) for path in paths.values()):
@@ -190,7 +192,8 @@ class PostgresServer:
             if data is not None and (data / "postmaster.pid").exists():
                 for mode in ("fast", "immediate"):
                     with contextlib.suppress(ServerError, subprocess.TimeoutExpired):
-                        self._run(self._binaries["pg_ctl"], "-D", str(data), "-m", mode, "-w", "stop")
+                        pg_ctl = self._binaries["pg_ctl"]
+                        self._run(pg_ctl, "-D", str(data), "-m", mode, "-w", "stop")
                         break
         finally:
             shutil.rmtree(directory, ignore_errors=True)
