@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from doqu import BackendSpec, TestTarget, hookimpl
+from doqu import BackendSpec, Target, hookimpl
 
 from ._targets import postgres_target
 
@@ -22,5 +22,5 @@ def doqu_backends() -> list[BackendSpec]:
 
 
 @hookimpl
-def doqu_test_targets() -> list[TestTarget]:
+def doqu_test_targets() -> list[Target]:
     return [postgres_target()]

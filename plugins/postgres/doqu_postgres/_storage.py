@@ -184,18 +184,18 @@ class PostgresStorage(StorageAdapter):
 
     # -- primitives ---------------------------------------------------------------------------
 
-    def _add(self, record: Record) -> Key:
-        return self._add_many([record])[0]
+    def add_record(self, record: Record) -> Key:
+        return self.add_records([record])[0]
 
-    def _add_many(self, records: Sequence[Record]) -> list[Key]:
+    def add_records(self, records: Sequence[Record]) -> list[Key]:
         keys = _KEYS.new(len(records))
         self._write(zip(keys, records, strict=True), upsert=False)
         return list(keys)
 
-    def _put(self, key: Key, record: Record) -> None:
+    def put_record(self, key: Key, record: Record) -> None:
         self._write([(key, record)], upsert=True)
 
-    def _put_many(self, items: Sequence[tuple[Key, Record]]) -> None:
+    def put_records(self, items: Sequence[tuple[Key, Record]]) -> None:
         self._write(items, upsert=True)
 
     def _write(self, items: Any, *, upsert: bool) -> None:
@@ -218,28 +218,28 @@ class PostgresStorage(StorageAdapter):
             else:
                 cursor.executemany(sql, rows)
 
-    def _fetch(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+    def fetch_records(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
         rows = self._execute(
             f"SELECT key, doc FROM {self.table} WHERE key = ANY(%(k)s::jsonb[])",
             {"k": [json.dumps(key) for key in keys]},
         )
         return iter([(key, doc) for key, doc in rows])
 
-    def _remove(self, key: Key) -> bool:
+    def remove_record(self, key: Key) -> bool:
         [count] = self._execute(
             f"DELETE FROM {self.table} WHERE key = %(k)s::jsonb", {"k": json.dumps(key)}
         )
         return bool(count)
 
-    def _clear(self) -> None:
+    def clear(self) -> None:
         self._execute(f"DELETE FROM {self.table}")
 
-    def _keys(self) -> Iterator[Key]:
+    def iter_keys(self) -> Iterator[Key]:
         return (key for (key,) in self._stream(f"SELECT key FROM {self.table}", {}))
 
     # -- queries --------------------------------------------------------------------------------
 
-    def _query(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
+    def query_items(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
         compiled = compile_condition(spec.condition)
         if compiled.exact and spec.is_windowed and not spec.order:
             return self._window(compiled, spec)
@@ -272,10 +272,10 @@ class PostgresStorage(StorageAdapter):
             if not recheck or test(doc):
                 yield key, doc
 
-    def _count(self, spec: QuerySpec) -> int:
+    def count_records(self, spec: QuerySpec) -> int:
         compiled = compile_condition(spec.condition)
         if spec.is_windowed or not compiled.exact:
-            return super()._count(spec)
+            return super().count_records(spec)
         [(count, rechecked)] = self._execute(
             f"SELECT count(*) FILTER (WHERE {compiled.decided()}), "
             f"COALESCE(jsonb_agg(doc) FILTER (WHERE {compiled.recheck}), '[]') "
@@ -285,10 +285,10 @@ class PostgresStorage(StorageAdapter):
         test = matcher(spec.condition)
         return int(count) + sum(1 for doc in rechecked if test(doc))
 
-    def _delete_where(self, spec: QuerySpec) -> int:
+    def delete_records(self, spec: QuerySpec) -> int:
         compiled = compile_condition(spec.condition)
         if spec.is_windowed or not compiled.exact:
-            keys = [json.dumps(key) for key, _ in self._query(spec)]
+            keys = [json.dumps(key) for key, _ in self.query_items(spec)]
             if not keys:
                 return 0
             [count] = self._execute(
@@ -308,7 +308,9 @@ class PostgresStorage(StorageAdapter):
             ).rowcount
         return int(count)
 
-    def _get_or_create(self, condition: Condition, record: Record) -> tuple[Key, Record, bool]:
+    def get_or_create_record(
+        self, condition: Condition, record: Record
+    ) -> tuple[Key, Record, bool]:
         compiled = compile_condition(condition)
         # one creator at a time for this table, in every process: the lock lasts the transaction
         with self._pool.connection() as conn, translated(self._place), conn.transaction():
@@ -331,17 +333,17 @@ class PostgresStorage(StorageAdapter):
             )
         return key, record, True
 
-    def _ensure_index(self, index: Index) -> None:
+    def create_index(self, index: Index) -> None:
         columns = ", ".join(f"({path_sql(field.split('.'))})" for field in index.fields)
         name = _identifier(f"{self.address.collection[:40]}__{index.name}"[:63])
         unique = "UNIQUE " if index.unique else ""
         self._execute(f"CREATE {unique}INDEX IF NOT EXISTS {name} ON {self.table} ({columns})")
 
-    def _close(self) -> None:
+    def close(self) -> None:
         self._pool.closed = True
         self._pool.close()
 
-    def _reconnect(self) -> None:
+    def reconnect(self) -> None:
         self._pool.close()
         self._pool.closed = False
 

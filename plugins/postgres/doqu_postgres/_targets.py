@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from doqu import StorageAdapter, TestTarget
+from doqu import StorageAdapter, Target
 from doqu.errors import DoquError
 
 from ._codec import decode, encode
@@ -90,13 +90,13 @@ class _Tables:
                 storage.close()
 
 
-def postgres_target() -> TestTarget:
+def postgres_target() -> Target:
     """The server ``DOQU_POSTGRES_URL`` names (a throwaway one under the project's test
     command); required when ``CI=true``: a missing server then fails the run."""
     required = os.environ.get("CI") == "true"
     url = os.environ.get(URL_ENV)
     if not url:
-        return TestTarget(
+        return Target(
             "postgres",
             factory=_unavailable,
             unavailable=f"{URL_ENV} is not set; run the tests through the project's test "
@@ -104,7 +104,7 @@ def postgres_target() -> TestTarget:
             required=required,
         )
     tables = _Tables(url)
-    return TestTarget(
+    return Target(
         "postgres",
         factory=tables.make,
         oracle=PostgresOracle,

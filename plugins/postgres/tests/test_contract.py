@@ -7,7 +7,7 @@ import functools
 
 import pytest
 
-from doqu.contract import ContractSuite, TestTarget
+from doqu.contract import ContractSuite, Target
 from doqu_postgres._targets import postgres_target
 
 # one target per session: its tables are dropped at the end
@@ -16,5 +16,5 @@ postgres = functools.cache(postgres_target)
 
 class TestPostgresContract(ContractSuite):
     @pytest.fixture
-    def storage_factory(self) -> TestTarget:
+    def storage_factory(self) -> Target:
         return postgres()
