@@ -5,18 +5,18 @@ whose key starts with ``$``, which no record's field name can (core refuses such
 user dict never looks like a tag::
 
     datetime        {"$dt": "2024-01-02T03:04:05.000006"}   fixed width: sorts as text
-    +-inf           {"$f": "Infinity"} / {"$f": "-Infinity"} numeric casts it
     str with NUL    {"$s": ["a", "b"]}                       JSONB refuses \\u0000
+    -0.0            {"$f": "-0.0"}                           JSONB numerics have no sign of 0
 
-Numbers stay JSON numbers (JSONB numerics compare exactly): a float is written as its
-shortest repr, which round-trips and orders exactly against every int and float below 2**53;
-an integral float above that is written as its exact integer with ``.0``, so JSONB keeps it a
-float of the exact value. JSONB sorts an object's keys (by length, then bytes); a dict whose
-order differs keeps it in a ``"$k"`` list of its names, so equality stays order-sensitive, as
-doqu's is. A record holding ``-0.0`` or a str with NUL is marked *inexact*: SQL cannot compare
-it the way doqu does (JSONB has no negative zero; tagged strings are not strings to SQL), so
-queries re-check it on the client.
-"""
+Numbers stay JSON numbers (JSONB numerics compare exactly): a float is written as its shortest
+repr, which round-trips and orders exactly against every int and float below 2**53; an integral
+float above that is written as its exact integer with ``.0``, so JSONB keeps it a float of the
+exact value. Infinity is the number 10**400 (beyond every float: JSON has no infinity, and it
+reads back as ``float('inf')``), so it compares as a number in SQL too. JSONB sorts an object's
+keys (by length, then bytes); a dict whose order differs keeps it in a ``"$k"`` list of its
+names, so equality stays order-sensitive, as doqu's is. A record holding ``-0.0`` or a str with
+NUL is marked *inexact*: SQL cannot compare it the way doqu does (JSONB has no negative zero;
+tagged strings are not strings to SQL), so queries re-check it on the client."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from typing import Any
 
 from doqu.backend import Record
 
-__all__ = ["Encoded", "decode", "encode", "encode_value", "order_key"]
+__all__ = ["INFINITY", "Encoded", "decode", "encode", "encode_value", "order_key"]
 
 _DATETIME = "$dt"
 _FLOAT = "$f"
@@ -37,6 +37,8 @@ _ORDER = "$k"
 _RAW = "\x00n"  # marks a raw number in the JSON text; NUL never reaches the text otherwise
 _RAW_PATTERN = re.compile(r'"\\u0000n([-0-9.]+)"')
 _EXACT_LIMIT = 2.0**53
+#: the number that stands for infinity: 10**400 with a fraction digit (so it reads as a float)
+INFINITY = "1" + "0" * 400 + ".0"
 
 
 class Encoded:
@@ -83,7 +85,8 @@ class _Encoder:
 
     def number(self, value: float) -> Any:
         if math.isinf(value):
-            return {_FLOAT: "Infinity" if value > 0 else "-Infinity"}
+            self.raw = True
+            return _RAW + (INFINITY if value > 0 else "-" + INFINITY)
         if value == 0.0 and math.copysign(1.0, value) < 0:
             self.exact = False
             return {_FLOAT: "-0.0"}

@@ -1,20 +1,19 @@
 """Conditions compiled to SQL over the JSONB document column, exact where SQL can be.
 
-A condition compiles to two SQL booleans over a row: ``match`` and ``recheck``. Where
-``recheck`` is false, ``match`` is exactly doqu's answer for that row; where it is true the row
-is selected anyway and the reference evaluator decides on the client. So the selection
-``recheck OR match`` is a superset of the answer, and ``NOT recheck AND match`` counts,
-deletes and updates in SQL alone. ``recheck`` is true for rows the codec marked inexact
-(``-0.0``, strings with NUL), for paths that step through a list before their last part
-(MongoDB's walk into list elements), and always for regular expressions (PostgreSQL's
-dialect differs from Python's).
+A condition compiles to two SQL booleans over a row: ``match`` (NULL counts as false: negations
+coalesce) and ``recheck``. Where ``recheck`` is false, ``match`` is exactly doqu's answer for
+that row; where it is true the row is selected anyway and the reference evaluator decides on
+the client. So the selection ``recheck OR match`` is a superset of the answer, and ``NOT
+recheck AND match`` counts, deletes and updates in SQL alone. ``recheck`` is true for rows the
+codec marked inexact (``-0.0``, strings with NUL), for paths that step through a list before
+their last part (MongoDB's walk into list elements), and always for regular expressions
+(PostgreSQL's dialect differs from Python's).
 
 Leaf tests follow doqu's rules (``doqu._evaluate``): a path reaches its value and, when that is
 a list, each element; ``MISSING`` (SQL NULL) equals ``None``; comparisons stay inside a type
 bracket by ``jsonb_typeof`` (bools are not numbers, ``1`` equals ``1.0`` as JSONB numerics);
-strings compare by code point (``COLLATE "C"``); datetimes by their fixed-width ISO text.
-Field names are SQL literals (so expression indexes match); values are parameters.
-"""
+strings compare by code point (``COLLATE "C"``); datetimes by their fixed-width ISO text. Field
+names are SQL literals (so expression indexes match); values are parameters."""
 
 from __future__ import annotations
 
@@ -27,7 +26,7 @@ from typing import Any
 
 from doqu.backend import And, Condition, Lookup, Not, Or
 
-from ._codec import encode_value
+from ._codec import INFINITY, encode_value
 
 __all__ = ["FALSE", "TRUE", "Compiled", "compile_condition", "path_sql", "quote"]
 
@@ -92,7 +91,7 @@ def _compile(condition: Condition, params: Params) -> tuple[str, str]:
         return _lookup(condition, params)
     if isinstance(condition, Not):
         match, recheck = _compile(condition.item, params)
-        return f"NOT ({match})", recheck
+        return f"NOT COALESCE({match}, FALSE)", recheck
     if isinstance(condition, And | Or):
         if not condition.items:
             return (TRUE if isinstance(condition, And) else FALSE), FALSE
@@ -163,7 +162,12 @@ def _equals(value: Any, params: Params) -> str | _ElementTest | None:
     literal = _jsonb(value, params)
     if literal is None:
         return None
-    return lambda e: f"{e} = {literal}"
+    if isinstance(value, dict | list):
+        return lambda e: f"{e} = {literal}"
+    # a scalar (or a one-key tag): equal, or an element of the list; both sides can use an
+    # index (btree on the value, GIN for containment)
+    as_list = _param(params, f"[{encode_value(value).text}]")
+    return f"({{v}} = {literal} OR {{v}} @> {as_list}::jsonb)"
 
 
 def _one_of(values: list[Any], params: Params) -> str | _ElementTest | None:
@@ -192,7 +196,7 @@ def _negated(build: Callable[[Any, Params], Any]) -> Callable[[Any, Params], Any
         if built is None:
             return None
         inner = built if isinstance(built, str) else _some("{v}", built)
-        return f"NOT ({inner})"
+        return f"NOT COALESCE({inner}, FALSE)"
 
     return negate
 
@@ -210,9 +214,10 @@ def _comparison(op: str, bound: Any, params: Params) -> _ElementTest | None:
         if isinstance(bound, float) and math.isnan(bound):
             return None
         number = _param(params, _numeric(bound))
+        # CASE: SQL does not promise to test the type before it casts
         return lambda e: (
-            f"CASE jsonb_typeof({e}) WHEN 'number' THEN ({e})::numeric {sql} {number}::numeric "
-            f"WHEN 'object' THEN ({e}->>'$f')::numeric {sql} {number}::numeric END"
+            f"CASE WHEN jsonb_typeof({e}) = 'number' THEN ({e})::numeric {sql} {number}::numeric "
+            "END"
         )
     if isinstance(bound, str):
         if "\x00" in bound:
@@ -230,7 +235,7 @@ def _comparison(op: str, bound: Any, params: Params) -> _ElementTest | None:
 def _numeric(bound: int | float | decimal.Decimal) -> str:
     if isinstance(bound, float):
         if math.isinf(bound):
-            return "Infinity" if bound > 0 else "-Infinity"
+            return INFINITY if bound > 0 else "-" + INFINITY
         return str(decimal.Decimal(bound))  # the float's exact value
     return str(bound)
 

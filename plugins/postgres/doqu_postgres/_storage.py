@@ -334,10 +334,22 @@ class PostgresStorage(StorageAdapter):
         return key, record, True
 
     def create_index(self, index: Index) -> None:
-        columns = ", ".join(f"({path_sql(field.split('.'))})" for field in index.fields)
-        name = _identifier(f"{self.address.collection[:40]}__{index.name}"[:63])
+        values = [f"({path_sql(field.split('.'))})" for field in index.fields]
+        name = f"{self.address.collection[:40]}__{index.name}"[:59]
         unique = "UNIQUE " if index.unique else ""
-        self._execute(f"CREATE {unique}INDEX IF NOT EXISTS {name} ON {self.table} ({columns})")
+        # a btree for equality and ranges on the value itself; for one field also GIN, for
+        # the containment test that finds the value as an element of a list
+        statements = [
+            f"CREATE {unique}INDEX IF NOT EXISTS {_identifier(name)} "
+            f"ON {self.table} ({', '.join(values)})"
+        ]
+        if len(values) == 1:
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {_identifier(name + '__in')} "
+                f"ON {self.table} USING gin ({values[0]} jsonb_path_ops)"
+            )
+        for statement in statements:
+            self._execute(statement)
 
     def close(self) -> None:
         self._pool.closed = True

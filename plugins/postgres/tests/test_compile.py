@@ -62,4 +62,4 @@ def test_field_names_are_quoted_literals_and_values_parameters() -> None:
     compiled = compile_condition(Q(**{"it's%": "'; DROP TABLE x; --"}))
     assert "doc->'it''s%%'" in compiled.match
     assert "DROP" not in compiled.match
-    assert list(compiled.params.values()) == ['"\'; DROP TABLE x; --"']
+    assert list(compiled.params.values()) == ['"\'; DROP TABLE x; --"', '["\'; DROP TABLE x; --"]']
