@@ -1,0 +1,138 @@
+"""doqu-postgres against raw psycopg on the same server: ``python -m bench.postgres`` with
+``DOQU_POSTGRES_URL`` set (``./dev bench`` does not run it yet).
+
+Each round runs every workload for both contenders, alternating which goes first; the table
+shows the median client CPU time (``time.process_time``) and the ratio doqu / psycopg.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import psycopg
+
+import doqu
+from doqu import Index
+from doqu_postgres import PostgresStorage
+
+N = 5000
+ROUNDS = 5
+
+
+def rows(n: int) -> list[dict[str, Any]]:
+    start = datetime(2024, 1, 1)
+    return [
+        {
+            "name": f"user {i}",
+            "email": f"user{i}@example.com",
+            "age": 18 + i % 60,
+            "score": i / 7,
+            "active": i % 2 == 0,
+            "created": start + timedelta(minutes=i),
+            "tags": [f"t{i % 5}", f"t{i % 3}"],
+            "address": {"city": f"city {i % 50}", "zip": f"{i:05d}"},
+        }
+        for i in range(n)
+    ]
+
+
+def raw_doc(row: dict[str, Any]) -> str:
+    # what a raw psycopg user writes: JSON with the datetime as text
+    return json.dumps({**row, "created": row["created"].isoformat()})
+
+
+def main() -> None:
+    url = os.environ["DOQU_POSTGRES_URL"]
+    data = rows(N)
+    keys = [f"k{i}" for i in range(N)]
+    conn = psycopg.connect(url, autocommit=True)
+    table = f"bench_raw_{uuid.uuid4().hex[:8]}"
+    conn.execute(f"CREATE TABLE {table} (key text PRIMARY KEY, doc jsonb NOT NULL)")
+    conn.execute(f"CREATE INDEX ON {table} ((doc->'email'))")
+    storage = doqu.connect(url, collection=f"bench_doqu_{uuid.uuid4().hex[:8]}")
+    assert isinstance(storage, PostgresStorage)
+    storage.ensure_index(Index("email"))
+    some = keys[::10]
+
+    def raw_insert() -> None:
+        conn.execute(f"DELETE FROM {table}")
+        with conn.transaction(), conn.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {table} (key, doc) VALUES (%s, %s::jsonb)",
+                [(k, raw_doc(r)) for k, r in zip(keys, data, strict=True)],
+            )
+
+    mine: list[Any] = []
+
+    def doqu_insert() -> None:
+        storage.clear()
+        mine[:] = storage.save_many([dict(r) for r in data])[::10]
+
+    work: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
+        "bulk insert 5000": (raw_insert, doqu_insert),
+        "get by key x500": (
+            lambda: [
+                conn.execute(f"SELECT doc FROM {table} WHERE key = %s", (k,)).fetchone()
+                for k in some
+            ],
+            lambda: [storage.get(dict, k) for k in mine],
+        ),
+        "get_many 500": (
+            lambda: conn.execute(
+                f"SELECT key, doc FROM {table} WHERE key = ANY(%s)", (some,)
+            ).fetchall(),
+            lambda: storage.get_many(dict, mine),
+        ),
+        "indexed query x200": (
+            lambda: [
+                conn.execute(
+                    f"SELECT doc FROM {table} WHERE doc->'email' = %s::jsonb",
+                    (json.dumps(f"user{i}@example.com"),),
+                ).fetchall()
+                for i in range(200)
+            ],
+            lambda: [list(storage.find(email=f"user{i}@example.com")) for i in range(200)],
+        ),
+        "range+order+slice": (
+            lambda: conn.execute(
+                f"SELECT doc FROM {table} WHERE (doc->>'age')::int >= 30 "
+                "ORDER BY (doc->>'age')::int, key LIMIT 50 OFFSET 100"
+            ).fetchall(),
+            lambda: list(storage.find(age__gte=30).order_by("age")[100:150]),
+        ),
+        "count": (
+            lambda: conn.execute(
+                f"SELECT count(*) FROM {table} WHERE doc->'active' = 'true'"
+            ).fetchone(),
+            lambda: storage.find(active=True).count(),
+        ),
+    }
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in work}
+    for round_ in range(ROUNDS):
+        for name, (raw, ours) in work.items():
+            order = [(0, raw), (1, ours)] if round_ % 2 == 0 else [(1, ours), (0, raw)]
+            for index, run in order:
+                if name != "bulk insert 5000" and not mine:
+                    doqu_insert()
+                started = time.process_time()
+                run()
+                times[name][index].append(time.process_time() - started)
+    print(f"{'workload':<22} {'psycopg ms':>11} {'doqu ms':>9} {'ratio':>6}")
+    for name, (raw_times, doqu_times) in times.items():
+        r, d = statistics.median(raw_times) * 1e3, statistics.median(doqu_times) * 1e3
+        print(f"{name:<22} {r:>11.1f} {d:>9.1f} {d / r:>6.2f}")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"DROP TABLE {storage.table}")
+    storage.close()
+    conn.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Records to JSONB text and back, losslessly, in a form SQL can still compare.
+
+JSONB holds JSON's shapes only, so values beyond them are stored as *tags*: one-key objects
+whose key starts with ``$``, which no record's field name can (core refuses such names), so a
+user dict never looks like a tag::
+
+    datetime        {"$dt": "2024-01-02T03:04:05.000006"}   fixed width: sorts as text
+    str with NUL    {"$s": ["a", "b"]}                       JSONB refuses \\u0000
+    -0.0            {"$f": "-0.0"}                           JSONB numerics have no sign of 0
+
+Numbers stay JSON numbers (JSONB numerics compare exactly): a float is written as its shortest
+repr, which round-trips and orders exactly against every int and float below 2**53; an integral
+float above that is written as its exact integer with ``.0``, so JSONB keeps it a float of the
+exact value. Infinity is the number 10**400 (beyond every float: JSON has no infinity, and it
+reads back as ``float('inf')``), so it compares as a number in SQL too. JSONB sorts an object's
+keys (by length, then bytes); a dict whose order differs keeps it in a ``"$k"`` list of its
+names, so equality stays order-sensitive, as doqu's is. A record holding ``-0.0`` or a str with
+NUL is marked *inexact*: SQL cannot compare it the way doqu does (JSONB has no negative zero;
+tagged strings are not strings to SQL), so queries re-check it on the client."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+from typing import Any
+
+from doqu.backend import Record
+
+__all__ = ["INFINITY", "Encoded", "decode", "encode", "encode_value", "order_key"]
+
+_DATETIME = "$dt"
+_FLOAT = "$f"
+_NUL_STR = "$s"
+_ORDER = "$k"
+_RAW = "\x00n"  # marks a raw number in the JSON text; NUL never reaches the text otherwise
+_RAW_PATTERN = re.compile(r'"\\u0000n([-0-9.]+)"')
+_EXACT_LIMIT = 2.0**53
+#: the number that stands for infinity: 10**400 with a fraction digit (so it reads as a float)
+INFINITY = "1" + "0" * 400 + ".0"
+
+
+class Encoded:
+    """A value's JSONB text, and whether SQL compares it exactly."""
+
+    __slots__ = ("exact", "text")
+
+    def __init__(self, text: str, exact: bool) -> None:
+        self.text = text
+        self.exact = exact
+
+
+def order_key(name: str) -> tuple[int, bytes]:
+    """Where JSONB puts an object key: shorter keys first, then by bytes."""
+    raw = name.encode()
+    return len(raw), raw
+
+
+class _Encoder:
+    __slots__ = ("exact", "raw")
+
+    def __init__(self) -> None:
+        self.exact = True
+        self.raw = False
+
+    def value(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            if "\x00" in value:
+                self.exact = False
+                return {_NUL_STR: value.split("\x00")}
+            return value
+        if kind is int or kind is bool or value is None:
+            return value
+        if kind is float:
+            return self.number(value)
+        if kind is datetime.datetime:
+            return {_DATETIME: value.isoformat(timespec="microseconds")}
+        if kind is dict:
+            return self.record(value)
+        if kind is list or kind is tuple:
+            return [self.value(item) for item in value]
+        raise TypeError(f"doqu-postgres cannot store {kind.__name__} {value!r}")
+
+    def number(self, value: float) -> Any:
+        if math.isinf(value):
+            self.raw = True
+            return _RAW + (INFINITY if value > 0 else "-" + INFINITY)
+        if value == 0.0 and math.copysign(1.0, value) < 0:
+            self.exact = False
+            return {_FLOAT: "-0.0"}
+        if abs(value) >= _EXACT_LIMIT:
+            self.raw = True
+            return f"{_RAW}{int(value)}.0"
+        return value
+
+    def record(self, record: Record) -> dict[str, Any]:
+        out = {name: self.value(item) for name, item in record.items()}
+        names = list(record)
+        if len(names) > 1 and names != sorted(names, key=order_key):
+            out[_ORDER] = names
+        return out
+
+
+def encode(record: Record) -> Encoded:
+    """The JSONB text of ``record`` and whether SQL compares it exactly."""
+    encoder = _Encoder()
+    tree = encoder.record(record)
+    return Encoded(_dumps(tree, encoder.raw), encoder.exact)
+
+
+def encode_value(value: Any) -> Encoded:
+    """The JSONB text of one value (a query's literal), as :func:`encode` would store it."""
+    encoder = _Encoder()
+    tree = encoder.value(value)
+    return Encoded(_dumps(tree, encoder.raw), encoder.exact)
+
+
+def _dumps(tree: Any, raw: bool) -> str:
+    text = json.dumps(tree, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _RAW_PATTERN.sub(r"\1", text) if raw else text
+
+
+def _object(pairs: list[tuple[str, Any]]) -> Any:
+    if len(pairs) == 1:
+        name, value = pairs[0]
+        if name == _DATETIME:
+            return datetime.datetime.fromisoformat(value)
+        if name == _FLOAT:
+            return float(value)
+        if name == _NUL_STR:
+            return "\x00".join(value)
+    record = dict(pairs)
+    order = record.pop(_ORDER, None)
+    if order is not None:
+        return {name: record[name] for name in order}
+    return record
+
+
+_decoder = json.JSONDecoder(object_pairs_hook=_object)
+
+
+def decode(text: str | bytes) -> Any:
+    """The value stored as JSONB ``text`` (tags turned back into their values)."""
+    return _decoder.decode(text.decode() if isinstance(text, bytes) else text)

@@ -1,0 +1,366 @@
+"""The PostgreSQL storage: one table ``(key jsonb, doc jsonb, exact boolean)`` per collection.
+
+Keys are JSONB so that ``1`` and ``"1"`` stay two keys; generated keys are hex strings of the
+time in nanoseconds (then a random part), so they sort by insertion time. ``doc`` is the
+record as ``_codec`` writes it; ``exact`` is false for the rare record SQL cannot compare the
+way doqu does, which queries re-check on the client (a partial index finds them).
+
+Conditions compile to SQL (``_compile``); rows SQL cannot decide are re-checked with the
+reference evaluator, so answers always equal the memory backend's. Counting, deleting and
+reading many keys are one statement each; queries stream from server-side cursors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any, Self
+
+import psycopg
+from psycopg.types.json import set_json_loads
+
+from doqu import Index
+from doqu.backend import (
+    MATCH_ALL,
+    Capabilities,
+    Condition,
+    Key,
+    QuerySpec,
+    Record,
+    StorageAdapter,
+    matcher,
+    run,
+)
+from doqu.errors import BackendConnectionError
+
+from ._codec import decode, encode
+from ._compile import Compiled, compile_condition, path_sql
+from ._errors import translated
+from ._url import Address, check_collection, parse
+
+__all__ = ["PostgresStorage"]
+
+_ITERSIZE = 1000
+_BACKEND = "postgres"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""').replace("%", "%%") + '"'
+
+
+class _Keys:
+    """New keys: the time in nanoseconds and a counter, then random bits; strictly rising here."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = 0
+
+    def new(self, count: int) -> list[str]:
+        with self._lock:
+            start = max(time.time_ns(), self._last + 1)
+            self._last = start + count - 1
+        suffix = os.urandom(4).hex()
+        return [f"{start + n:016x}{suffix}" for n in range(count)]
+
+
+_KEYS = _Keys()
+
+
+class _Pool:
+    """Idle connections to one server, handed to one caller at a time (so storages are
+    thread-safe and a streaming query never blocks a write)."""
+
+    def __init__(self, address: Address) -> None:
+        self.address = address
+        self._idle: list[psycopg.Connection[Any]] = []
+        self._lock = threading.Lock()
+        self.closed = False
+
+    def _open(self) -> psycopg.Connection[Any]:
+        with translated(self.address.shown, connecting=True):
+            conn = psycopg.connect(self.address.conninfo, autocommit=True, connect_timeout=10)
+        set_json_loads(decode, conn)
+        return conn
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+        if self.closed:
+            raise BackendConnectionError(
+                f"the storage on {self.address.shown} is closed; call reconnect() or connect() "
+                "again",
+                backend=_BACKEND,
+            )
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None or conn.closed:
+            conn = self._open()
+        try:
+            yield conn
+        finally:
+            if conn.closed or conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                conn.close()
+            else:
+                with self._lock:
+                    self._idle.append(conn)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+class PostgresStorage(StorageAdapter):
+    """A collection stored as a PostgreSQL table of JSONB documents."""
+
+    backend = _BACKEND
+    capabilities = Capabilities(
+        regex=True,
+        date_parts=True,
+        atomic_get_or_create=True,
+        thread_safe=True,
+        persistent=True,
+        integer_keys=True,
+        datetime_microseconds=True,
+        server_side_queries=True,
+    )
+
+    def __init__(self, url: str, *, collection: str | None = None) -> None:
+        """Connect to the database ``url`` names and use table ``collection`` (made if new)."""
+        options = {} if collection is None else {"collection": check_collection(collection)}
+        self.address = parse(url, options)
+        self.table = _identifier(self.address.collection)
+        self._place = f"{self.address.shown} table {self.address.collection!r}"
+        self._pool = _Pool(self.address)
+        self._create_table()
+
+    @classmethod
+    def from_url(cls, url: str, **options: Any) -> Self:
+        """Build a storage from ``postgresql://user:pass@host:port/db?collection=NAME``."""
+        address = parse(url, options)
+        return cls(url, collection=address.collection) if options else cls(url)
+
+    # -- SQL plumbing -------------------------------------------------------------------------
+
+    def _execute(self, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
+        with self._pool.connection() as conn, translated(self._place):
+            cursor = conn.execute(sql, params or {})
+            return cursor.fetchall() if cursor.description else [cursor.rowcount]
+
+    def _create_table(self) -> None:
+        # one creator at a time: concurrent CREATE TABLE IF NOT EXISTS can collide in pg_type
+        with self._pool.connection() as conn, translated(self._place), conn.transaction():
+            conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%(t)s, 0))",
+                {"t": self.address.collection},
+            )
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.table} "
+                "(key jsonb PRIMARY KEY, doc jsonb NOT NULL, exact boolean NOT NULL)",
+                {},
+            )
+            inexact = _identifier(self.address.collection[:50] + "__inexact")
+            conn.execute(
+                f"CREATE INDEX IF NOT EXISTS {inexact} ON {self.table} (key) WHERE NOT exact",
+                {},
+            )
+
+    def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` from a server-side cursor, read in batches."""
+        with (
+            self._pool.connection() as conn,
+            translated(self._place),
+            conn.transaction(),
+            conn.cursor(name=f"doqu_{id(self):x}_{next(_CURSORS)}") as cursor,
+        ):
+            cursor.itersize = _ITERSIZE
+            cursor.execute(sql, params)
+            yield from cursor
+
+    # -- primitives ---------------------------------------------------------------------------
+
+    def add_record(self, record: Record) -> Key:
+        return self.add_records([record])[0]
+
+    def add_records(self, records: Sequence[Record]) -> list[Key]:
+        keys = _KEYS.new(len(records))
+        self._write(zip(keys, records, strict=True), upsert=False)
+        return list(keys)
+
+    def put_record(self, key: Key, record: Record) -> None:
+        self._write([(key, record)], upsert=True)
+
+    def put_records(self, items: Sequence[tuple[Key, Record]]) -> None:
+        self._write(items, upsert=True)
+
+    def _write(self, items: Any, *, upsert: bool) -> None:
+        rows = []
+        for key, record in items:
+            encoded = encode(record)
+            rows.append((json.dumps(key), encoded.text, encoded.exact))
+        sql = f"INSERT INTO {self.table} (key, doc, exact) VALUES (%s::jsonb, %s::jsonb, %s)"
+        if upsert:
+            sql += " ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, exact = EXCLUDED.exact"
+        # all or nothing: one transaction for the batch
+        with (
+            self._pool.connection() as conn,
+            translated(self._place),
+            conn.transaction(),
+            conn.cursor() as cursor,
+        ):
+            if len(rows) == 1:
+                cursor.execute(sql, rows[0])
+            else:
+                cursor.executemany(sql, rows)
+
+    def fetch_records(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+        rows = self._execute(
+            f"SELECT key, doc FROM {self.table} WHERE key = ANY(%(k)s::jsonb[])",
+            {"k": [json.dumps(key) for key in keys]},
+        )
+        return iter([(key, doc) for key, doc in rows])
+
+    def remove_record(self, key: Key) -> bool:
+        [count] = self._execute(
+            f"DELETE FROM {self.table} WHERE key = %(k)s::jsonb", {"k": json.dumps(key)}
+        )
+        return bool(count)
+
+    def clear(self) -> None:
+        self._execute(f"DELETE FROM {self.table}")
+
+    def iter_keys(self) -> Iterator[Key]:
+        return (key for (key,) in self._stream(f"SELECT key FROM {self.table}", {}))
+
+    # -- queries --------------------------------------------------------------------------------
+
+    def query_items(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
+        compiled = compile_condition(spec.condition)
+        if compiled.exact and spec.is_windowed and not spec.order:
+            return self._window(compiled, spec)
+        rows = self._stream(
+            f"SELECT key, doc, {compiled.recheck} FROM {self.table} WHERE {compiled.selection()}",
+            compiled.params,
+        )
+        matches = self._rechecked(rows, spec.condition)
+        if not spec.order and not spec.is_windowed:
+            return matches
+        return run(QuerySpec(MATCH_ALL, spec.order, spec.offset, spec.limit), matches)
+
+    def _window(self, compiled: Compiled, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
+        """An unordered slice: SQL limits the rows it decides; re-checked rows are added."""
+        stop = "" if spec.limit is None else f" LIMIT {spec.offset + spec.limit}"
+        rows = self._execute(
+            f"(SELECT key, doc, FALSE FROM {self.table} WHERE {compiled.decided()}{stop}) "
+            f"UNION ALL (SELECT key, doc, TRUE FROM {self.table} WHERE {compiled.recheck})",
+            compiled.params,
+        )
+        matches = self._rechecked(iter(rows), spec.condition)
+        stop_at = None if spec.limit is None else spec.offset + spec.limit
+        return itertools.islice(matches, spec.offset, stop_at)
+
+    def _rechecked(
+        self, rows: Iterator[tuple[Any, ...]], condition: Condition
+    ) -> Iterator[tuple[Key, Record]]:
+        test = matcher(condition)
+        for key, doc, recheck in rows:
+            if not recheck or test(doc):
+                yield key, doc
+
+    def count_records(self, spec: QuerySpec) -> int:
+        compiled = compile_condition(spec.condition)
+        if spec.is_windowed or not compiled.exact:
+            return super().count_records(spec)
+        [(count, rechecked)] = self._execute(
+            f"SELECT count(*) FILTER (WHERE {compiled.decided()}), "
+            f"COALESCE(jsonb_agg(doc) FILTER (WHERE {compiled.recheck}), '[]') "
+            f"FROM {self.table} WHERE {compiled.selection()}",
+            compiled.params,
+        )
+        test = matcher(spec.condition)
+        return int(count) + sum(1 for doc in rechecked if test(doc))
+
+    def delete_records(self, spec: QuerySpec) -> int:
+        compiled = compile_condition(spec.condition)
+        if spec.is_windowed or not compiled.exact:
+            keys = [json.dumps(key) for key, _ in self.query_items(spec)]
+            if not keys:
+                return 0
+            [count] = self._execute(
+                f"DELETE FROM {self.table} WHERE key = ANY(%(k)s::jsonb[])", {"k": keys}
+            )
+            return int(count)
+        with self._pool.connection() as conn, translated(self._place), conn.transaction():
+            rechecked = conn.execute(
+                f"SELECT key, doc FROM {self.table} WHERE {compiled.recheck}", compiled.params
+            ).fetchall()
+            test = matcher(spec.condition)
+            keys = [json.dumps(key) for key, doc in rechecked if test(doc)]
+            count = conn.execute(
+                f"DELETE FROM {self.table} WHERE ({compiled.decided()}) OR "
+                "key = ANY(%(doqu_keys)s::jsonb[])",
+                {**compiled.params, "doqu_keys": keys},
+            ).rowcount
+        return int(count)
+
+    def get_or_create_record(
+        self, condition: Condition, record: Record
+    ) -> tuple[Key, Record, bool]:
+        compiled = compile_condition(condition)
+        # one creator at a time for this table, in every process: the lock lasts the transaction
+        with self._pool.connection() as conn, translated(self._place), conn.transaction():
+            conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%(doqu_t)s, 1))",
+                {"doqu_t": self.address.collection},
+            )
+            rows = conn.execute(
+                f"SELECT key, doc, {compiled.recheck} FROM {self.table} "
+                f"WHERE {compiled.selection()}",
+                compiled.params,
+            )
+            for key, doc in self._rechecked(iter(rows), condition):
+                return key, doc, False
+            [key] = _KEYS.new(1)
+            encoded = encode(record)
+            conn.execute(
+                f"INSERT INTO {self.table} (key, doc, exact) VALUES (%s::jsonb, %s::jsonb, %s)",
+                (json.dumps(key), encoded.text, encoded.exact),
+            )
+        return key, record, True
+
+    def create_index(self, index: Index) -> None:
+        values = [f"({path_sql(field.split('.'))})" for field in index.fields]
+        name = f"{self.address.collection[:40]}__{index.name}"[:59]
+        unique = "UNIQUE " if index.unique else ""
+        # a btree for equality and ranges on the value itself; for one field also GIN, for
+        # the containment test that finds the value as an element of a list
+        statements = [
+            f"CREATE {unique}INDEX IF NOT EXISTS {_identifier(name)} "
+            f"ON {self.table} ({', '.join(values)})"
+        ]
+        if len(values) == 1:
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {_identifier(name + '__in')} "
+                f"ON {self.table} USING gin ({values[0]} jsonb_path_ops)"
+            )
+        for statement in statements:
+            self._execute(statement)
+
+    def close(self) -> None:
+        self._pool.closed = True
+        self._pool.close()
+
+    def reconnect(self) -> None:
+        self._pool.close()
+        self._pool.closed = False
+
+    def __repr__(self) -> str:
+        return f"<PostgresStorage {self._place}>"
+
+
+_CURSORS = itertools.count()
