@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, dataclass_transform
 
-from ._fields import Field, Kind, Rule, RuleError, short_repr
+from ._declare import declare_annotated
+from ._fields import DeclaredField, Field, Kind, Rule, RuleError, short_repr
 from ._records import KEY_FIELD, Record
 from ._values import MISSING
 from .errors import DocumentNotFoundError
@@ -24,17 +25,24 @@ if TYPE_CHECKING:
 __all__ = ["Document"]
 
 
+@dataclass_transform(kw_only_default=True, field_specifiers=(Field,))
 class Document:
     """A document class: declare fields, then create, load, validate and save documents.
 
     ::
 
         class Person(Document):
-            name = Field(str, required=True)
-            age = Field(int, default=0)
+            name: str                       # required: no default, None not allowed
+            age: int = 0
+            tags: list[str] = Field(default=list, validators=[unique])
+            address: Address | None = None
 
         ann = Person(name="Ann")
         key = ann.save(storage)
+
+    Fields are annotations (typed for mypy and pyright through PEP 681), or ``Field(Type,
+    ...)`` without annotation as in earlier versions; a class should use one form, as type
+    checkers see only annotated fields in the constructor.
 
     Attribute access (``doc.age``) follows the schema: defaults, nested views. Item access
     (``doc["x"]``, ``"x" in doc``, ``doc.get("x")``) reads and writes the record as stored, for
@@ -46,7 +54,7 @@ class Document:
     __slots__ = ("_data", "pk")
 
     #: the declared fields by name, base classes' first (read-only).
-    __fields__: ClassVar[Mapping[str, Field[Any]]] = MappingProxyType({})
+    __fields__: ClassVar[Mapping[str, DeclaredField[Any]]] = MappingProxyType({})
     #: indexes that ``storage.ensure_indexes(cls)`` creates.
     __indexes__: ClassVar[tuple[Index, ...]] = ()
 
@@ -56,14 +64,17 @@ class Document:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        fields: dict[str, Field[Any]] = {}
+        declare_annotated(cls)
+        fields: dict[str, DeclaredField[Any]] = {}
         for klass in reversed(cls.__mro__):
             for name, attribute in vars(klass).items():
-                if isinstance(attribute, Field):
+                if isinstance(attribute, DeclaredField):
                     fields[name] = attribute
                 elif name in fields:  # a subclass replaced the field with something else
                     del fields[name]
         for name, field in fields.items():
+            if field.required is None:  # declared without annotation: not required unless said
+                field.required = False
             _check_declaration(cls, name, field)
         cls.__fields__ = MappingProxyType(fields)
 
@@ -123,7 +134,7 @@ class Document:
         """The stored value of field ``name``, or ``default`` if the record lacks it."""
         return self._data.get(name, default)
 
-    def _fill(self, field: Field[Any]) -> Any:
+    def _fill(self, field: DeclaredField[Any]) -> Any:
         """Write the default of a field the record lacks into it; ``None`` if it has none."""
         if not field.has_default:
             return None
@@ -241,7 +252,7 @@ _set_pk = Document.__dict__["pk"].__set__
 _RESERVED = frozenset(dir(Document))
 
 
-def _check_declaration(cls: type[Document], name: str, field: Field[Any]) -> None:
+def _check_declaration(cls: type[Document], name: str, field: DeclaredField[Any]) -> None:
     where = f"{cls.__name__}.{name}"
     if field.name != name:
         raise TypeError(

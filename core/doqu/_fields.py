@@ -1,10 +1,11 @@
 """Declared fields: the type, default and rules of one field of a :class:`~doqu.Document`.
 
-A :class:`Field` is a descriptor: it reads and writes its value in the document's record and
-checks it against its rules when the document is validated. Types are checked strictly, as
-doqu compares values: ``bool`` is not an ``int``, an ``int`` is accepted for ``float``, a
-``datetime`` is not a ``date``. ``None`` means "no value", so every field that is not
-``required`` accepts it (and ``X | None`` matters only inside ``list[...]`` and ``dict[...]``).
+:func:`Field` declares a field; the :class:`DeclaredField` it returns is a descriptor: it reads
+and writes its value in the document's record and checks it against its rules when the document
+is validated. Types are checked strictly, as doqu compares values: ``bool`` is not an ``int``,
+an ``int`` is accepted for ``float``, a ``datetime`` is not a ``date``. ``None`` means "no
+value", so every field that is not ``required`` accepts it (and ``X | None`` matters only inside
+``list[...]`` and ``dict[...]``, and to decide whether an annotated field is required).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .errors import ValidationError
 if TYPE_CHECKING:
     from ._documents import Document
 
-__all__ = ["Field", "RuleError", "Kind", "Rule", "short_repr"]
+__all__ = ["DeclaredField", "Field", "RuleError", "Kind", "Rule", "short_repr"]
 
 T = TypeVar("T")
 
@@ -228,6 +229,13 @@ _SCALARS: dict[type, Kind] = {
 }
 
 
+def _admits_none(type_: object) -> bool:
+    if type_ is None or type_ is Any or type_ is type(None):
+        return True
+    origin = typing.get_origin(type_)
+    return origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(type_)
+
+
 def kind_of(type_: object) -> Kind:
     """The :class:`Kind` for a declared field type; ``TypeError`` for types doqu cannot store."""
     if type_ is None or type_ is Any:
@@ -254,55 +262,92 @@ def kind_of(type_: object) -> Kind:
     )
 
 
-class Field(Generic[T]):
-    """A declared field of a document: ``age = Field(int, default=0)``.
+@overload
+def Field(
+    type_: type[T],
+    *,
+    default: T | Callable[[], T] = ...,
+    required: bool = ...,
+    validators: Iterable[Callable[[T], object]] = ...,
+    choices: Iterable[T] | None = ...,
+) -> DeclaredField[T]: ...
+@overload
+def Field(
+    type_: object = ...,
+    *,
+    default: Any = ...,
+    required: bool = ...,
+    validators: Iterable[Callable[[Any], object]] = ...,
+    choices: Iterable[Any] | None = ...,
+) -> Any: ...
+def Field(  # noqa: N802  (named like the class it used to be, and like pydantic's Field)
+    type_: object = None,
+    *,
+    default: Any = MISSING,
+    required: bool | None = None,
+    validators: Iterable[Callable[[Any], object]] = (),
+    choices: Iterable[Any] | None = None,
+) -> Any:
+    """Declare a field of a document, as an annotation's value or alone.
+
+    ::
+
+        class Person(Document):
+            name: str = Field(required=True)           # the type comes from the annotation
+            tags: list[str] = Field(default=list)
+            age = Field(int, default=0)                # or is given here, without annotation
 
     ``type_`` is checked on validation (see :func:`kind_of` for the types accepted); ``None``
     accepts any storable value. ``default`` is a value (copied for each document) or a
     zero-argument callable (called for each document); it is written into the record the
     first time the field is read or the document is created or validated. ``required`` refuses
-    a missing or ``None`` value. ``validators`` are callables ``f(value)`` that reject a value
-    by returning ``False`` or raising ``ValueError``. ``choices`` lists the values allowed.
+    a missing or ``None`` value; left out, an annotated field without default is required
+    unless its type admits ``None`` (as a type checker reads the constructor), any other field
+    is not. ``validators`` are callables ``f(value)`` that reject a value by returning ``False``
+    or raising ``ValueError``. ``choices`` lists the values allowed.
+
+    Type checkers see the annotation form (the class is a ``dataclass_transform``); a field
+    declared without annotation is typed through its :class:`DeclaredField` descriptor only.
+    """
+    return DeclaredField(
+        type_, default=default, required=required, validators=validators, choices=choices
+    )
+
+
+class DeclaredField(Generic[T]):
+    """A declared field of a document (made by :func:`Field` or from an annotation).
 
     Reading a field with no value and no default gives ``None``. A field typed with a
     Document subclass reads as a view on the nested record, so changes go through to the
     parent; ``list[Sub]`` reads as a new list of views (assign a list to change its length).
     """
 
-    __slots__ = ("_choice_keys", "choices", "default", "kind", "name", "required", "validators")
+    __slots__ = (
+        "_choice_keys",
+        "choices",
+        "default",
+        "kind",
+        "name",
+        "required",
+        "typed",
+        "validators",
+    )
 
-    @overload
-    def __init__(
-        self: Field[T],
-        type_: type[T],
-        *,
-        default: T | Callable[[], T] = ...,
-        required: bool = ...,
-        validators: Iterable[Callable[[T], object]] = ...,
-        choices: Iterable[T] | None = ...,
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: Field[Any],
-        type_: object = ...,
-        *,
-        default: Any = ...,
-        required: bool = ...,
-        validators: Iterable[Callable[[Any], object]] = ...,
-        choices: Iterable[Any] | None = ...,
-    ) -> None: ...
     def __init__(
         self,
         type_: object = None,
         *,
         default: Any = MISSING,
-        required: bool = False,
+        required: bool | None = None,
         validators: Iterable[Callable[[Any], object]] = (),
         choices: Iterable[Any] | None = None,
     ) -> None:
         self.kind = kind_of(type_)
+        #: whether the type was given (else the field's annotation gives it)
+        self.typed = type_ is not None
         self.default = default
-        self.required = required
+        #: ``None`` until the owning class decides (see :func:`Field`)
+        self.required: bool | None = required
         self.validators = tuple(validators)
         for validator in self.validators:
             if not callable(validator):
@@ -316,6 +361,15 @@ class Field(Generic[T]):
             ) from None
         #: the attribute (and record field) name, set when the owning class is created
         self.name = ""
+
+    def annotate(self, annotation: object) -> None:
+        """Take the type (unless given to :func:`Field`) and default ``required`` from the
+        annotation the field is declared under."""
+        if not self.typed:
+            self.kind = kind_of(annotation)
+            self.typed = True
+        if self.required is None:
+            self.required = not self.has_default and not _admits_none(annotation)
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         # a second name is reported by the owning Document class, outside __set_name__
