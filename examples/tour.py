@@ -26,14 +26,14 @@ def known_element(number: int) -> bool:
 class Element(Document):
     """One chemical element, as listed in ``data/elements.csv``."""
 
-    number = Field(int, required=True, validators=[known_element])
-    symbol = Field(str, required=True)
-    name = Field(str, required=True)
-    mass = Field(float)
-    period = Field(int)
-    group = Field(int | None)
-    block = Field(str, choices=("s", "p", "d", "f"))
-    state = Field(str, choices=("solid", "liquid", "gas", "unknown"))
+    number: int = Field(validators=[known_element])  # no default: required
+    symbol: str
+    name: str
+    mass: float
+    period: int
+    group: int | None  # may be None (lanthanides and actinides have no group)
+    block: str = Field(choices=("s", "p", "d", "f"))
+    state: str = Field(choices=("solid", "liquid", "gas", "unknown"))
 
     __indexes__ = (Index("symbol", unique=True),)
 
