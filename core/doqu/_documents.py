@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Self, dataclass_transform
 
 from ._declare import declare_annotated
-from ._fields import DeclaredField, Field, Kind, Rule, RuleError, short_repr
+from ._fields import _ATOMIC, DeclaredField, Field, Kind, Rule, RuleError, short_repr
 from ._records import KEY_FIELD, Record
 from ._values import MISSING
 from .errors import DocumentNotFoundError
@@ -51,12 +51,16 @@ class Document:
     subclasses that need more instance attributes declare them in ``__slots__``.
     """
 
-    __slots__ = ("_data", "pk")
+    __slots__ = ("_data", "_views", "pk")
 
     #: the declared fields by name, base classes' first (read-only).
     __fields__: ClassVar[Mapping[str, DeclaredField[Any]]] = MappingProxyType({})
     #: indexes that ``storage.ensure_indexes(cls)`` creates.
     __indexes__: ClassVar[tuple[Index, ...]] = ()
+    # derived from __fields__ for the constructor: fields whose values may hold documents, and
+    # fields with defaults
+    _converted: ClassVar[tuple[str, ...]] = ()
+    _defaulted: ClassVar[tuple[DeclaredField[Any], ...]] = ()
 
     _data: Record
     #: the primary key, ``None`` until the document is saved or when it is a nested view.
@@ -77,23 +81,27 @@ class Document:
                 field.required = False
             _check_declaration(cls, name, field)
         cls.__fields__ = MappingProxyType(fields)
+        cls._converted = tuple(name for name, field in fields.items() if field.holds_documents)
+        cls._defaulted = tuple(field for field in fields.values() if field.has_default)
 
     def __init__(self, **values: Any) -> None:
         fields = self.__fields__
-        unknown = [name for name in values if name not in fields]
-        if unknown:
+        if not fields.keys() >= values.keys():
+            unknown = [name for name in values if name not in fields]
             raise TypeError(
                 f"{type(self).__name__}() got unknown field(s) {', '.join(map(repr, unknown))}; "
                 f"declared fields: {', '.join(map(repr, fields)) or 'none'}. Set fields outside "
                 f"the schema with doc[{unknown[0]!r}] = value"
             )
-        _set_data(self, {})
+        data: Record = dict(values)
+        for name in self._converted:
+            if name in data:
+                data[name] = _plain(data[name])
+        for field in self._defaulted:
+            if field.name not in data:
+                data[field.name] = _plain(field.make_default())
+        _set_data(self, data)
         _set_pk(self, None)
-        for name, field in fields.items():
-            if name in values:
-                self[name] = values[name]
-            elif field.has_default:
-                self._fill(field)
 
     @classmethod
     def from_record(cls, record: Record, key: Key) -> Self:
@@ -140,6 +148,22 @@ class Document:
             return None
         value = self._data[field.name] = _plain(field.make_default())
         return value
+
+    def _view(self, field: DeclaredField[Any], value: Any) -> Any:
+        """What field ``field`` reads as, for its stored ``value``: the same document view
+        each time while the record holds the same nested record."""
+        try:
+            views = self._views
+        except AttributeError:  # the first view read: loading a record stays one allocation
+            views = {}
+            _set_views(self, views)
+        seen = views.get(field.name)
+        if seen is not None and seen[0] is value:
+            return seen[1]
+        view = field.kind.wrap(value)
+        if isinstance(view, Document):  # a view of the dict itself, valid while it is stored
+            views[field.name] = (value, view)
+        return view
 
     if not TYPE_CHECKING:  # hidden from type checkers, which then flag the typo statically
 
@@ -196,6 +220,8 @@ class Document:
     def _check_fields(cls, record: Record, fill: bool) -> None:
         for name, field in cls.__fields__.items():
             value = record.get(name, MISSING)
+            if type(value) in field.fast:  # the common case, checked without a call
+                continue
             if value is MISSING and field.has_default:
                 if not fill:
                     continue
@@ -249,6 +275,7 @@ _new = object.__new__
 # slot setters: they skip Document.__setattr__, so loading a record stays one allocation
 _set_data = Document.__dict__["_data"].__set__
 _set_pk = Document.__dict__["pk"].__set__
+_set_views = Document.__dict__["_views"].__set__
 _RESERVED = frozenset(dir(Document))
 
 
@@ -271,17 +298,36 @@ def _check_declaration(cls: type[Document], name: str, field: DeclaredField[Any]
 
 
 def _plain(value: Any) -> Any:
-    """``value`` with every document in it replaced by its record (the dict itself)."""
+    """``value`` with every document in it replaced by its record (the dict itself).
+
+    Containers are copied only when something in them changes, so plain data costs one pass.
+    """
+    if type(value) in _ATOMIC:
+        return value
     if isinstance(value, Document):
         return value._data
     if isinstance(value, list):
-        items = [_plain(item) for item in value]
-        changed = any(new is not old for new, old in zip(items, value, strict=True))
-        return items if changed else value
+        changed_list: list[Any] | None = None
+        for index, item in enumerate(value):
+            if type(item) in _ATOMIC:
+                continue
+            new = _plain(item)
+            if new is not item:
+                if changed_list is None:
+                    changed_list = list(value)
+                changed_list[index] = new
+        return value if changed_list is None else changed_list
     if isinstance(value, dict):
-        fields = {name: _plain(item) for name, item in value.items()}
-        changed = any(fields[name] is not item for name, item in value.items())
-        return fields if changed else value
+        changed: dict[Any, Any] | None = None
+        for name, item in value.items():
+            if type(item) in _ATOMIC:
+                continue
+            new = _plain(item)
+            if new is not item:
+                if changed is None:
+                    changed = dict(value)
+                changed[name] = new
+        return value if changed is None else changed
     return value
 
 

@@ -92,13 +92,17 @@ class Kind:
     This base class is the kind of untyped fields: it accepts any value.
     """
 
-    __slots__ = ("name", "wraps")
+    __slots__ = ("exact", "holds_documents", "name", "wraps")
 
-    def __init__(self, name: str, *, wraps: bool = False) -> None:
+    def __init__(self, name: str, *, wraps: bool = False, holds_documents: bool = True) -> None:
         #: the type as written in messages, e.g. ``list[int]``
         self.name = name
         #: whether reading a value builds document views over it
         self.wraps = wraps
+        #: whether a valid value may contain documents, which are stored as their records
+        self.holds_documents = holds_documents
+        #: the exact classes whose values ``check`` accepts at once (the fast path of checks)
+        self.exact: frozenset[type] = frozenset()
 
     def check(self, value: Any, fill: bool) -> None:
         """Raise :class:`RuleError` unless ``value`` has this type."""
@@ -122,9 +126,11 @@ class _Scalar(Kind):
     def __init__(
         self, name: str, types_: tuple[type, ...], excluded: tuple[type, ...] = ()
     ) -> None:
-        super().__init__(name)
+        super().__init__(name, holds_documents=dict in types_ or list in types_)
         self.types = types_
         self.excluded = excluded
+        if not self.holds_documents:
+            self.exact = frozenset(types_)
 
     def check(self, value: Any, fill: bool) -> None:
         if not isinstance(value, self.types) or isinstance(value, self.excluded):
@@ -135,12 +141,21 @@ class _List(Kind):
     __slots__ = ("item",)
 
     def __init__(self, item: Kind) -> None:
-        super().__init__(f"list[{item.name}]", wraps=item.wraps)
+        super().__init__(
+            f"list[{item.name}]", wraps=item.wraps, holds_documents=item.holds_documents
+        )
         self.item = item
 
     def check(self, value: Any, fill: bool) -> None:
         if not isinstance(value, list):
             raise self.mismatch(value)
+        exact = self.item.exact
+        if exact:
+            for item in value:
+                if type(item) not in exact:
+                    break
+            else:
+                return
         check = self.item.check
         for index, item in enumerate(value):
             try:
@@ -163,7 +178,9 @@ class _Dict(Kind):
     __slots__ = ("item",)
 
     def __init__(self, item: Kind) -> None:
-        super().__init__(f"dict[str, {item.name}]", wraps=item.wraps)
+        super().__init__(
+            f"dict[str, {item.name}]", wraps=item.wraps, holds_documents=item.holds_documents
+        )
         self.item = item
 
     def check(self, value: Any, fill: bool) -> None:
@@ -193,7 +210,9 @@ class _Optional(Kind):
     __slots__ = ("item",)
 
     def __init__(self, item: Kind) -> None:
-        super().__init__(f"{item.name} | None", wraps=item.wraps)
+        super().__init__(
+            f"{item.name} | None", wraps=item.wraps, holds_documents=item.holds_documents
+        )
         self.item = item
 
     def check(self, value: Any, fill: bool) -> None:
@@ -214,6 +233,9 @@ class _Optional(Kind):
 
 
 _ANY = Kind("any value")
+#: values that are never containers, so a default of one of them need not be copied
+_ATOMIC = frozenset((str, int, float, bool, type(None), bytes, decimal.Decimal, uuid.UUID))
+_ATOMIC |= {datetime.datetime, datetime.date}
 _SCALARS: dict[type, Kind] = {
     str: _Scalar("str", (str,)),
     int: _Scalar("int", (int,), (bool,)),
@@ -326,11 +348,14 @@ class DeclaredField(Generic[T]):
         "_choice_keys",
         "choices",
         "default",
+        "fast",
+        "holds_documents",
         "kind",
         "name",
         "required",
         "typed",
         "validators",
+        "wraps",
     )
 
     def __init__(
@@ -361,6 +386,16 @@ class DeclaredField(Generic[T]):
             ) from None
         #: the attribute (and record field) name, set when the owning class is created
         self.name = ""
+        self._settle()
+
+    def _settle(self) -> None:
+        # copied from the kind, so reads and checks of each value look up one attribute less
+        kind = self.kind
+        self.wraps = kind.wraps
+        self.holds_documents = kind.holds_documents
+        plain_rules = self.choices is None and not self.validators
+        #: exact value classes that pass every rule at once
+        self.fast = kind.exact if plain_rules else frozenset()
 
     def annotate(self, annotation: object) -> None:
         """Take the type (unless given to :func:`Field`) and default ``required`` from the
@@ -368,6 +403,7 @@ class DeclaredField(Generic[T]):
         if not self.typed:
             self.kind = kind_of(annotation)
             self.typed = True
+            self._settle()
         if self.required is None:
             self.required = not self.has_default and not _admits_none(annotation)
 
@@ -387,10 +423,13 @@ class DeclaredField(Generic[T]):
             value = instance._data[self.name]
         except KeyError:
             value = instance._fill(self)
-        return self.kind.wrap(value) if self.kind.wraps else value  # type: ignore[no-any-return]
+        return instance._view(self, value) if self.wraps else value  # type: ignore[no-any-return]
 
     def __set__(self, instance: Document, value: T) -> None:
-        instance[self.name] = value
+        if self.holds_documents:
+            instance[self.name] = value  # stores documents inside it as their records
+        else:  # a value of a type that holds no documents is stored as given
+            instance._data[self.name] = value
 
     def __delete__(self, instance: Document) -> None:
         instance._data.pop(self.name, None)
@@ -403,10 +442,14 @@ class DeclaredField(Generic[T]):
     def make_default(self) -> Any:
         """A fresh default value: the callable's result, or a deep copy of the value."""
         default = self.default
+        if type(default) in _ATOMIC:
+            return default
         return default() if callable(default) else copy.deepcopy(default)
 
     def check(self, value: Any, fill: bool) -> None:
         """Raise :class:`RuleError` unless ``value`` (``MISSING`` when absent) meets the rules."""
+        if type(value) in self.fast:
+            return
         if value is None or value is MISSING:
             if self.required:
                 state = "missing" if value is MISSING else "None"
