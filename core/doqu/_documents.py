@@ -63,6 +63,8 @@ class Document:
     _defaulted: ClassVar[tuple[DeclaredField[Any], ...]] = ()
 
     _data: Record
+    # the nested document views read so far, by field name, with the record each views
+    _views: dict[str, tuple[Record, Document]]
     #: the primary key, ``None`` until the document is saved or when it is a nested view.
     pk: Key
 
