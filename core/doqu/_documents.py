@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Self, dataclass_transform
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, dataclass_transform
 
+from ._class_views import combined_view
 from ._declare import declare_annotated
 from ._fields import _ATOMIC, DeclaredField, Field, Kind, Rule, RuleError, short_repr
 from ._records import KEY_FIELD, Record
@@ -18,11 +19,14 @@ from ._values import MISSING
 from .errors import DocumentNotFoundError
 
 if TYPE_CHECKING:
+    from ._conditions import Condition
     from ._indexes import Index
     from ._query import Key, Query
     from ._storage import StorageAdapter
 
 __all__ = ["Document"]
+
+D = TypeVar("D", bound="Document")
 
 
 @dataclass_transform(kw_only_default=True, field_specifiers=(Field,))
@@ -57,6 +61,9 @@ class Document:
     __fields__: ClassVar[Mapping[str, DeclaredField[Any]]] = MappingProxyType({})
     #: indexes that ``storage.ensure_indexes(cls)`` creates.
     __indexes__: ClassVar[tuple[Index, ...]] = ()
+    #: the conditions a record meets to be one of this class (``Q(name__exists=True)``), ANDed
+    #: with the base classes'; every query through the class applies them. ``None``: any record.
+    __view__: ClassVar[Condition | None] = None
     # derived from __fields__ for the constructor: fields whose values may hold documents, and
     # fields with defaults
     _converted: ClassVar[tuple[str, ...]] = ()
@@ -71,6 +78,7 @@ class Document:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         declare_annotated(cls)
+        cls.__view__ = combined_view(cls)
         fields: dict[str, DeclaredField[Any]] = {}
         for klass in reversed(cls.__mro__):
             for name, attribute in vars(klass).items():
@@ -255,8 +263,16 @@ class Document:
 
     @classmethod
     def objects(cls, storage: StorageAdapter) -> Query[Self]:
-        """A query over every document of this class in ``storage``."""
+        """A query over every document of this class (every record in its view) in ``storage``."""
         return storage.find(cls)
+
+    def convert_to(self, doc_class: type[D]) -> D:
+        """This document's record (the same dict) and key seen as ``doc_class``.
+
+        ``Person`` loaded, then ``person.convert_to(User)``, given a ``username`` and saved, is
+        the same record now in ``User``'s view. Nothing is checked until it is saved.
+        """
+        return doc_class.from_record(self._data, self.pk)
 
     # -- comparison and display --------------------------------------------------------------
 
