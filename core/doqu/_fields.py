@@ -214,6 +214,7 @@ class _Optional(Kind):
             f"{item.name} | None", wraps=item.wraps, holds_documents=item.holds_documents
         )
         self.item = item
+        self.exact = item.exact  # None takes the slow path, which knows about required
 
     def check(self, value: Any, fill: bool) -> None:
         if value is None:
