@@ -21,21 +21,21 @@ __all__ = ["Address", "Person", "mongoengine_person", "mongoengine_row"]
 class Address(Document):
     """A person's address, nested in the person's record."""
 
-    city = Field(str, required=True)
-    zip = Field(str)
+    city: str
+    zip: str | None = None
 
 
 class Person(Document):
     """A person, as the doqu Document contender reads and writes it."""
 
-    name = Field(str, required=True)
-    email = Field(str, required=True)
-    age = Field(int, required=True)
-    score = Field(float, default=0.0)
-    active = Field(bool, default=True)
-    created = Field(datetime.datetime)
-    tags = Field(list[str], default=list)
-    address = Field(Address)
+    name: str
+    email: str
+    age: int
+    score: float = 0.0
+    active: bool = True
+    created: datetime.datetime | None = None
+    tags: list[str] = Field(default=list)
+    address: Address | None = None
 
 
 class _MongoAddress(mongoengine.EmbeddedDocument):  # type: ignore[misc]

@@ -26,16 +26,29 @@ def known_element(number: int) -> bool:
 class Element(Document):
     """One chemical element, as listed in ``data/elements.csv``."""
 
-    number = Field(int, required=True, validators=[known_element])
-    symbol = Field(str, required=True)
-    name = Field(str, required=True)
-    mass = Field(float)
-    period = Field(int)
-    group = Field(int | None)
-    block = Field(str, choices=("s", "p", "d", "f"))
-    state = Field(str, choices=("solid", "liquid", "gas", "unknown"))
+    # the records this class sees: other kinds of record may share the collection
+    __view__ = Q(number__exists=True, symbol__exists=True)
+
+    number: int = Field(validators=[known_element])  # no default: required
+    symbol: str
+    name: str
+    mass: float | None = None
+    period: int | None = None
+    group: int | None = None  # lanthanides and actinides have no group
+    block: str | None = Field(default=None, choices=("s", "p", "d", "f"))
+    state: str | None = Field(default=None, choices=("solid", "liquid", "gas", "unknown"))
 
     __indexes__ = (Index("symbol", unique=True),)
+
+
+class Source(Document):
+    """Where the data comes from: a second class of record in the same collection."""
+
+    __view__ = Q(kind="source")
+
+    kind: str = "source"
+    title: str
+    url: str
 
 
 def load_elements() -> list[Element]:
@@ -101,6 +114,19 @@ def main(url: str) -> None:
         show("after load-modify-save, still there", elements.get(Element, fermium.pk)["synthetic"])
         _, created = elements.get_or_create(Element, symbol="Au", number=79, name="Gold")
         show("get_or_create(symbol='Au', ...) created a record", created)
+
+        print("\nTwo classes over one collection (each class is a view)")
+        source = Source(title="Periodic table", url="https://en.wikipedia.org/wiki/Periodic_table")
+        source.save(elements)
+        show("len(storage): every record", len(elements))
+        show("find(Element).count(): elements only", elements.find(Element).count())
+        show("Source.objects(storage)", [s.title for s in Source.objects(elements)])
+        try:
+            elements.get(Element, source.pk)
+        except doqu.errors.DocumentNotFoundError as e:
+            show("get(Element, source.pk)", f"not found: {str(e)[:50]}...")
+        show("Source.objects(storage).delete(): sources only", Source.objects(elements).delete())
+        show("elements still there", elements.find(Element).count())
 
         print("\nBad input gets a clear error and writes nothing")
         try:

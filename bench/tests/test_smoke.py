@@ -135,3 +135,13 @@ def test_targets_section_says_met_or_not_met_for_each(smoke: Smoke) -> None:
     statuses = [line.strip() for line in section if line.startswith("  ") and line[2] != " "]
     assert len(statuses) == TARGETS
     assert all(status.startswith(("MET ", "NOT MET ")) for status in statuses), statuses
+
+
+def test_hydration_measures_every_contender_per_record() -> None:
+    from bench.hydration import BUILD, LOAD, measure
+
+    results = measure(n=20, rounds=1)
+    assert set(results) == {"build+dump", "load+read"}
+    assert set(results["build+dump"]) == set(BUILD)
+    assert set(results["load+read"]) == set(LOAD)
+    assert all(seconds > 0 for medians in results.values() for seconds in medians.values())

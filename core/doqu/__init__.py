@@ -26,7 +26,7 @@ from ._discovery import (
     unregister_plugin,
 )
 from ._documents import Document
-from ._fields import Field
+from ._fields import DeclaredField, Field
 from ._hookspecs import BackendSpec, Target, hookimpl
 from ._indexes import Index
 from ._query import Query, QuerySpec
@@ -44,6 +44,7 @@ __all__ = [
     "connect",
     "Convertible",
     "copy",
+    "DeclaredField",
     "Document",
     "errors",
     "Field",

@@ -9,32 +9,44 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, dataclass_transform
 
-from ._fields import Field, Kind, Rule, RuleError, short_repr
+from ._class_views import combined_view
+from ._declare import declare_annotated
+from ._fields import _ATOMIC, DeclaredField, Field, Kind, Rule, RuleError, short_repr
 from ._records import KEY_FIELD, Record
 from ._values import MISSING
 from .errors import DocumentNotFoundError
 
 if TYPE_CHECKING:
+    from ._conditions import Condition
     from ._indexes import Index
     from ._query import Key, Query
     from ._storage import StorageAdapter
 
 __all__ = ["Document"]
 
+D = TypeVar("D", bound="Document")
 
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(Field,))
 class Document:
     """A document class: declare fields, then create, load, validate and save documents.
 
     ::
 
         class Person(Document):
-            name = Field(str, required=True)
-            age = Field(int, default=0)
+            name: str                       # required: no default, None not allowed
+            age: int = 0
+            tags: list[str] = Field(default=list, validators=[unique])
+            address: Address | None = None
 
         ann = Person(name="Ann")
         key = ann.save(storage)
+
+    Fields are annotations (typed for mypy and pyright through PEP 681), or ``Field(Type,
+    ...)`` without annotation as in earlier versions; a class should use one form, as type
+    checkers see only annotated fields in the constructor.
 
     Attribute access (``doc.age``) follows the schema: defaults, nested views. Item access
     (``doc["x"]``, ``"x" in doc``, ``doc.get("x")``) reads and writes the record as stored, for
@@ -43,46 +55,63 @@ class Document:
     subclasses that need more instance attributes declare them in ``__slots__``.
     """
 
-    __slots__ = ("_data", "pk")
+    __slots__ = ("_data", "_views", "pk")
 
     #: the declared fields by name, base classes' first (read-only).
-    __fields__: ClassVar[Mapping[str, Field[Any]]] = MappingProxyType({})
+    __fields__: ClassVar[Mapping[str, DeclaredField[Any]]] = MappingProxyType({})
     #: indexes that ``storage.ensure_indexes(cls)`` creates.
     __indexes__: ClassVar[tuple[Index, ...]] = ()
+    #: the conditions a record meets to be one of this class (``Q(name__exists=True)``), ANDed
+    #: with the base classes'; every query through the class applies them. ``None``: any record.
+    __view__: ClassVar[Condition | None] = None
+    # derived from __fields__ for the constructor: fields whose values may hold documents, and
+    # fields with defaults
+    _converted: ClassVar[tuple[str, ...]] = ()
+    _defaulted: ClassVar[tuple[DeclaredField[Any], ...]] = ()
 
     _data: Record
+    # the nested document views read so far, by field name, with the record each views
+    _views: dict[str, tuple[Record, Document]]
     #: the primary key, ``None`` until the document is saved or when it is a nested view.
     pk: Key
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        fields: dict[str, Field[Any]] = {}
+        declare_annotated(cls)
+        cls.__view__ = combined_view(cls)
+        fields: dict[str, DeclaredField[Any]] = {}
         for klass in reversed(cls.__mro__):
             for name, attribute in vars(klass).items():
-                if isinstance(attribute, Field):
+                if isinstance(attribute, DeclaredField):
                     fields[name] = attribute
                 elif name in fields:  # a subclass replaced the field with something else
                     del fields[name]
         for name, field in fields.items():
+            if field.required is None:  # declared without annotation: not required unless said
+                field.required = False
             _check_declaration(cls, name, field)
         cls.__fields__ = MappingProxyType(fields)
+        cls._converted = tuple(name for name, field in fields.items() if field.holds_documents)
+        cls._defaulted = tuple(field for field in fields.values() if field.has_default)
 
     def __init__(self, **values: Any) -> None:
         fields = self.__fields__
-        unknown = [name for name in values if name not in fields]
-        if unknown:
+        if not fields.keys() >= values.keys():
+            unknown = [name for name in values if name not in fields]
             raise TypeError(
                 f"{type(self).__name__}() got unknown field(s) {', '.join(map(repr, unknown))}; "
                 f"declared fields: {', '.join(map(repr, fields)) or 'none'}. Set fields outside "
                 f"the schema with doc[{unknown[0]!r}] = value"
             )
-        _set_data(self, {})
+        data: Record = dict(values)
+        for name in self._converted:
+            if name in data:
+                data[name] = _plain(data[name])
+        for field in self._defaulted:
+            if field.name not in data:
+                data[field.name] = _plain(field.make_default())
+        _set_data(self, data)
         _set_pk(self, None)
-        for name, field in fields.items():
-            if name in values:
-                self[name] = values[name]
-            elif field.has_default:
-                self._fill(field)
 
     @classmethod
     def from_record(cls, record: Record, key: Key) -> Self:
@@ -123,12 +152,28 @@ class Document:
         """The stored value of field ``name``, or ``default`` if the record lacks it."""
         return self._data.get(name, default)
 
-    def _fill(self, field: Field[Any]) -> Any:
+    def _fill(self, field: DeclaredField[Any]) -> Any:
         """Write the default of a field the record lacks into it; ``None`` if it has none."""
         if not field.has_default:
             return None
         value = self._data[field.name] = _plain(field.make_default())
         return value
+
+    def _view(self, field: DeclaredField[Any], value: Any) -> Any:
+        """What field ``field`` reads as, for its stored ``value``: the same document view
+        each time while the record holds the same nested record."""
+        try:
+            views = self._views
+        except AttributeError:  # the first view read: loading a record stays one allocation
+            views = {}
+            _set_views(self, views)
+        seen = views.get(field.name)
+        if seen is not None and seen[0] is value:
+            return seen[1]
+        view = field.kind.wrap(value)
+        if isinstance(view, Document):  # a view of the dict itself, valid while it is stored
+            views[field.name] = (value, view)
+        return view
 
     if not TYPE_CHECKING:  # hidden from type checkers, which then flag the typo statically
 
@@ -185,6 +230,8 @@ class Document:
     def _check_fields(cls, record: Record, fill: bool) -> None:
         for name, field in cls.__fields__.items():
             value = record.get(name, MISSING)
+            if type(value) in field.fast:  # the common case, checked without a call
+                continue
             if value is MISSING and field.has_default:
                 if not fill:
                     continue
@@ -216,8 +263,16 @@ class Document:
 
     @classmethod
     def objects(cls, storage: StorageAdapter) -> Query[Self]:
-        """A query over every document of this class in ``storage``."""
+        """A query over every document of this class (every record in its view) in ``storage``."""
         return storage.find(cls)
+
+    def convert_to(self, doc_class: type[D]) -> D:
+        """This document's record (the same dict) and key seen as ``doc_class``.
+
+        ``Person`` loaded, then ``person.convert_to(User)``, given a ``username`` and saved, is
+        the same record now in ``User``'s view. Nothing is checked until it is saved.
+        """
+        return doc_class.from_record(self._data, self.pk)
 
     # -- comparison and display --------------------------------------------------------------
 
@@ -238,10 +293,11 @@ _new = object.__new__
 # slot setters: they skip Document.__setattr__, so loading a record stays one allocation
 _set_data = Document.__dict__["_data"].__set__
 _set_pk = Document.__dict__["pk"].__set__
+_set_views = Document.__dict__["_views"].__set__
 _RESERVED = frozenset(dir(Document))
 
 
-def _check_declaration(cls: type[Document], name: str, field: Field[Any]) -> None:
+def _check_declaration(cls: type[Document], name: str, field: DeclaredField[Any]) -> None:
     where = f"{cls.__name__}.{name}"
     if field.name != name:
         raise TypeError(
@@ -260,17 +316,36 @@ def _check_declaration(cls: type[Document], name: str, field: Field[Any]) -> Non
 
 
 def _plain(value: Any) -> Any:
-    """``value`` with every document in it replaced by its record (the dict itself)."""
+    """``value`` with every document in it replaced by its record (the dict itself).
+
+    Containers are copied only when something in them changes, so plain data costs one pass.
+    """
+    if type(value) in _ATOMIC:
+        return value
     if isinstance(value, Document):
         return value._data
     if isinstance(value, list):
-        items = [_plain(item) for item in value]
-        changed = any(new is not old for new, old in zip(items, value, strict=True))
-        return items if changed else value
+        changed_list: list[Any] | None = None
+        for index, item in enumerate(value):
+            if type(item) in _ATOMIC:
+                continue
+            new = _plain(item)
+            if new is not item:
+                if changed_list is None:
+                    changed_list = list(value)
+                changed_list[index] = new
+        return value if changed_list is None else changed_list
     if isinstance(value, dict):
-        fields = {name: _plain(item) for name, item in value.items()}
-        changed = any(fields[name] is not item for name, item in value.items())
-        return fields if changed else value
+        changed: dict[Any, Any] | None = None
+        for name, item in value.items():
+            if type(item) in _ATOMIC:
+                continue
+            new = _plain(item)
+            if new is not item:
+                if changed is None:
+                    changed = dict(value)
+                changed[name] = new
+        return value if changed is None else changed
     return value
 
 

@@ -1,10 +1,11 @@
 """Declared fields: the type, default and rules of one field of a :class:`~doqu.Document`.
 
-A :class:`Field` is a descriptor: it reads and writes its value in the document's record and
-checks it against its rules when the document is validated. Types are checked strictly, as
-doqu compares values: ``bool`` is not an ``int``, an ``int`` is accepted for ``float``, a
-``datetime`` is not a ``date``. ``None`` means "no value", so every field that is not
-``required`` accepts it (and ``X | None`` matters only inside ``list[...]`` and ``dict[...]``).
+:func:`Field` declares a field; the :class:`DeclaredField` it returns is a descriptor: it reads
+and writes its value in the document's record and checks it against its rules when the document
+is validated. Types are checked strictly, as doqu compares values: ``bool`` is not an ``int``,
+an ``int`` is accepted for ``float``, a ``datetime`` is not a ``date``. ``None`` means "no
+value", so every field that is not ``required`` accepts it (and ``X | None`` matters only inside
+``list[...]`` and ``dict[...]``, and to decide whether an annotated field is required).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .errors import ValidationError
 if TYPE_CHECKING:
     from ._documents import Document
 
-__all__ = ["Field", "RuleError", "Kind", "Rule", "short_repr"]
+__all__ = ["DeclaredField", "Field", "RuleError", "Kind", "Rule", "short_repr"]
 
 T = TypeVar("T")
 
@@ -91,13 +92,17 @@ class Kind:
     This base class is the kind of untyped fields: it accepts any value.
     """
 
-    __slots__ = ("name", "wraps")
+    __slots__ = ("exact", "holds_documents", "name", "wraps")
 
-    def __init__(self, name: str, *, wraps: bool = False) -> None:
+    def __init__(self, name: str, *, wraps: bool = False, holds_documents: bool = True) -> None:
         #: the type as written in messages, e.g. ``list[int]``
         self.name = name
         #: whether reading a value builds document views over it
         self.wraps = wraps
+        #: whether a valid value may contain documents, which are stored as their records
+        self.holds_documents = holds_documents
+        #: the exact classes whose values ``check`` accepts at once (the fast path of checks)
+        self.exact: frozenset[type] = frozenset()
 
     def check(self, value: Any, fill: bool) -> None:
         """Raise :class:`RuleError` unless ``value`` has this type."""
@@ -121,9 +126,11 @@ class _Scalar(Kind):
     def __init__(
         self, name: str, types_: tuple[type, ...], excluded: tuple[type, ...] = ()
     ) -> None:
-        super().__init__(name)
+        super().__init__(name, holds_documents=dict in types_ or list in types_)
         self.types = types_
         self.excluded = excluded
+        if not self.holds_documents:
+            self.exact = frozenset(types_)
 
     def check(self, value: Any, fill: bool) -> None:
         if not isinstance(value, self.types) or isinstance(value, self.excluded):
@@ -134,12 +141,21 @@ class _List(Kind):
     __slots__ = ("item",)
 
     def __init__(self, item: Kind) -> None:
-        super().__init__(f"list[{item.name}]", wraps=item.wraps)
+        super().__init__(
+            f"list[{item.name}]", wraps=item.wraps, holds_documents=item.holds_documents
+        )
         self.item = item
 
     def check(self, value: Any, fill: bool) -> None:
         if not isinstance(value, list):
             raise self.mismatch(value)
+        exact = self.item.exact
+        if exact:
+            for item in value:
+                if type(item) not in exact:
+                    break
+            else:
+                return
         check = self.item.check
         for index, item in enumerate(value):
             try:
@@ -162,7 +178,9 @@ class _Dict(Kind):
     __slots__ = ("item",)
 
     def __init__(self, item: Kind) -> None:
-        super().__init__(f"dict[str, {item.name}]", wraps=item.wraps)
+        super().__init__(
+            f"dict[str, {item.name}]", wraps=item.wraps, holds_documents=item.holds_documents
+        )
         self.item = item
 
     def check(self, value: Any, fill: bool) -> None:
@@ -192,8 +210,11 @@ class _Optional(Kind):
     __slots__ = ("item",)
 
     def __init__(self, item: Kind) -> None:
-        super().__init__(f"{item.name} | None", wraps=item.wraps)
+        super().__init__(
+            f"{item.name} | None", wraps=item.wraps, holds_documents=item.holds_documents
+        )
         self.item = item
+        self.exact = item.exact  # None takes the slow path, which knows about required
 
     def check(self, value: Any, fill: bool) -> None:
         if value is None:
@@ -213,6 +234,9 @@ class _Optional(Kind):
 
 
 _ANY = Kind("any value")
+#: values that are never containers, so a default of one of them need not be copied
+_ATOMIC = frozenset((str, int, float, bool, type(None), bytes, decimal.Decimal, uuid.UUID))
+_ATOMIC |= {datetime.datetime, datetime.date}
 _SCALARS: dict[type, Kind] = {
     str: _Scalar("str", (str,)),
     int: _Scalar("int", (int,), (bool,)),
@@ -226,6 +250,13 @@ _SCALARS: dict[type, Kind] = {
     dict: _Scalar("dict", (dict,)),
     list: _Scalar("list", (list,)),
 }
+
+
+def _admits_none(type_: object) -> bool:
+    if type_ is None or type_ is Any or type_ is type(None):
+        return True
+    origin = typing.get_origin(type_)
+    return origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(type_)
 
 
 def kind_of(type_: object) -> Kind:
@@ -254,55 +285,95 @@ def kind_of(type_: object) -> Kind:
     )
 
 
-class Field(Generic[T]):
-    """A declared field of a document: ``age = Field(int, default=0)``.
+@overload
+def Field(
+    type_: type[T],
+    *,
+    default: T | Callable[[], T] = ...,
+    required: bool = ...,
+    validators: Iterable[Callable[[T], object]] = ...,
+    choices: Iterable[T] | None = ...,
+) -> DeclaredField[T]: ...
+@overload
+def Field(
+    type_: object = ...,
+    *,
+    default: Any = ...,
+    required: bool = ...,
+    validators: Iterable[Callable[[Any], object]] = ...,
+    choices: Iterable[Any] | None = ...,
+) -> Any: ...
+def Field(  # noqa: N802  (named like the class it used to be, and like pydantic's Field)
+    type_: object = None,
+    *,
+    default: Any = MISSING,
+    required: bool | None = None,
+    validators: Iterable[Callable[[Any], object]] = (),
+    choices: Iterable[Any] | None = None,
+) -> Any:
+    """Declare a field of a document, as an annotation's value or alone.
+
+    ::
+
+        class Person(Document):
+            name: str = Field(required=True)           # the type comes from the annotation
+            tags: list[str] = Field(default=list)
+            age = Field(int, default=0)                # or is given here, without annotation
 
     ``type_`` is checked on validation (see :func:`kind_of` for the types accepted); ``None``
     accepts any storable value. ``default`` is a value (copied for each document) or a
     zero-argument callable (called for each document); it is written into the record the
     first time the field is read or the document is created or validated. ``required`` refuses
-    a missing or ``None`` value. ``validators`` are callables ``f(value)`` that reject a value
-    by returning ``False`` or raising ``ValueError``. ``choices`` lists the values allowed.
+    a missing or ``None`` value; left out, an annotated field without default is required
+    unless its type admits ``None`` (as a type checker reads the constructor), any other field
+    is not. ``validators`` are callables ``f(value)`` that reject a value by returning ``False``
+    or raising ``ValueError``. ``choices`` lists the values allowed.
+
+    Type checkers see the annotation form (the class is a ``dataclass_transform``); a field
+    declared without annotation is typed through its :class:`DeclaredField` descriptor only.
+    """
+    return DeclaredField(
+        type_, default=default, required=required, validators=validators, choices=choices
+    )
+
+
+class DeclaredField(Generic[T]):
+    """A declared field of a document (made by :func:`Field` or from an annotation).
 
     Reading a field with no value and no default gives ``None``. A field typed with a
     Document subclass reads as a view on the nested record, so changes go through to the
     parent; ``list[Sub]`` reads as a new list of views (assign a list to change its length).
     """
 
-    __slots__ = ("_choice_keys", "choices", "default", "kind", "name", "required", "validators")
+    __slots__ = (
+        "_choice_keys",
+        "choices",
+        "default",
+        "fast",
+        "holds_documents",
+        "kind",
+        "name",
+        "required",
+        "typed",
+        "validators",
+        "wraps",
+    )
 
-    @overload
-    def __init__(
-        self: Field[T],
-        type_: type[T],
-        *,
-        default: T | Callable[[], T] = ...,
-        required: bool = ...,
-        validators: Iterable[Callable[[T], object]] = ...,
-        choices: Iterable[T] | None = ...,
-    ) -> None: ...
-    @overload
-    def __init__(
-        self: Field[Any],
-        type_: object = ...,
-        *,
-        default: Any = ...,
-        required: bool = ...,
-        validators: Iterable[Callable[[Any], object]] = ...,
-        choices: Iterable[Any] | None = ...,
-    ) -> None: ...
     def __init__(
         self,
         type_: object = None,
         *,
         default: Any = MISSING,
-        required: bool = False,
+        required: bool | None = None,
         validators: Iterable[Callable[[Any], object]] = (),
         choices: Iterable[Any] | None = None,
     ) -> None:
         self.kind = kind_of(type_)
+        #: whether the type was given (else the field's annotation gives it)
+        self.typed = type_ is not None
         self.default = default
-        self.required = required
+        #: ``None`` until the owning class decides (see :func:`Field`)
+        self.required: bool | None = required
         self.validators = tuple(validators)
         for validator in self.validators:
             if not callable(validator):
@@ -316,6 +387,26 @@ class Field(Generic[T]):
             ) from None
         #: the attribute (and record field) name, set when the owning class is created
         self.name = ""
+        self._settle()
+
+    def _settle(self) -> None:
+        # copied from the kind, so reads and checks of each value look up one attribute less
+        kind = self.kind
+        self.wraps = kind.wraps
+        self.holds_documents = kind.holds_documents
+        plain_rules = self.choices is None and not self.validators
+        #: exact value classes that pass every rule at once
+        self.fast = kind.exact if plain_rules else frozenset()
+
+    def annotate(self, annotation: object) -> None:
+        """Take the type (unless given to :func:`Field`) and default ``required`` from the
+        annotation the field is declared under."""
+        if not self.typed:
+            self.kind = kind_of(annotation)
+            self.typed = True
+            self._settle()
+        if self.required is None:
+            self.required = not self.has_default and not _admits_none(annotation)
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         # a second name is reported by the owning Document class, outside __set_name__
@@ -333,10 +424,13 @@ class Field(Generic[T]):
             value = instance._data[self.name]
         except KeyError:
             value = instance._fill(self)
-        return self.kind.wrap(value) if self.kind.wraps else value  # type: ignore[no-any-return]
+        return instance._view(self, value) if self.wraps else value  # type: ignore[no-any-return]
 
     def __set__(self, instance: Document, value: T) -> None:
-        instance[self.name] = value
+        if self.holds_documents:
+            instance[self.name] = value  # stores documents inside it as their records
+        else:  # a value of a type that holds no documents is stored as given
+            instance._data[self.name] = value
 
     def __delete__(self, instance: Document) -> None:
         instance._data.pop(self.name, None)
@@ -349,10 +443,14 @@ class Field(Generic[T]):
     def make_default(self) -> Any:
         """A fresh default value: the callable's result, or a deep copy of the value."""
         default = self.default
+        if type(default) in _ATOMIC:
+            return default
         return default() if callable(default) else copy.deepcopy(default)
 
     def check(self, value: Any, fill: bool) -> None:
         """Raise :class:`RuleError` unless ``value`` (``MISSING`` when absent) meets the rules."""
+        if type(value) in self.fast:
+            return
         if value is None or value is MISSING:
             if self.required:
                 state = "missing" if value is MISSING else "None"

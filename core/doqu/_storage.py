@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Self, TypeVar, overload
 
 from ._capabilities import Capabilities, KnownGap
-from ._conditions import Condition, Q
+from ._class_views import check_creatable, refuse_outside, view_of
+from ._conditions import And, Condition, Q
 from ._conversion import bind_key, codec_for, to_record
 from ._indexes import Index
 from ._limits import check_text
@@ -303,6 +304,9 @@ class StorageAdapter(abc.ABC):
             records = [found[key] for key in keys]
         if load is None:
             return records  # type: ignore[return-value]
+        view = view_of(doc_class)
+        if view is not None:
+            refuse_outside(doc_class, view, list(zip(keys, records, strict=True)))
         return [load(record, key) for key, record in zip(keys, records, strict=True)]
 
     def get_or_create(self, doc_class: type[T], **conditions: Any) -> tuple[T, bool]:
@@ -321,6 +325,9 @@ class StorageAdapter(abc.ABC):
                     f"get_or_create() takes plain field=value conditions, got "
                     f"{leaf.field}__{leaf.lookup}; use find() for other lookups"
                 )
+        view = view_of(doc_class)
+        if view is not None:  # found inside the view only
+            condition = And((view, condition))
         condition.check(self.capabilities)
         if doc_class is dict:
             record, _ = to_record(dict(conditions))
@@ -333,6 +340,8 @@ class StorageAdapter(abc.ABC):
                     f"(**conditions), which failed: {e}; condition on fields it accepts"
                 ) from e
             record, _ = to_record(made)
+        if view is not None:
+            check_creatable(doc_class, view, record)
         check_record(record, self.capabilities)
         key, stored, created = self.get_or_create_record(condition, record)
         document: T = codec_for(doc_class).load(stored, key)
@@ -352,9 +361,14 @@ class StorageAdapter(abc.ABC):
     def find(self, doc_class: type[Any] | None = None, **conditions: Any) -> Query[Any]:
         """A lazy :class:`~doqu.Query` over this storage; nothing runs until it is read.
 
-        ``doc_class`` defaults to ``dict``; ``conditions`` are lookups as for ``where()``.
+        ``doc_class`` defaults to ``dict``; ``conditions`` are lookups as for ``where()``. A
+        Document class's ``__view__`` is the query's first condition, so the query reads and
+        writes only records in the view.
         """
+        view = view_of(doc_class)
         query: Query[Any] = Query(self, doc_class or dict)
+        if view is not None:
+            query = query.where(view)
         return query.where(**conditions) if conditions else query
 
     def ensure_indexes(self, doc_class: type[Any]) -> None:

@@ -31,11 +31,13 @@ from .suite.test_text_lookups import RegexLookupContract, StringLookupContract
 from .suite.test_unicode import UnicodeContract
 from .suite.test_value_types import ValueTypeContract
 from .suite.test_values import DistinctValuesContract
+from .suite.test_views import DocumentViewContract
 
 __all__ = ["CONTRACT_CLASSES", "ContractSuite", "contract_requirements", "contract_test_ids"]
 
 
 class ContractSuite(
+    DocumentViewContract,
     DifferentialContract,
     ConcurrencyContract,
     HostileInputContract,
