@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from ._fields import Field, Kind, Rule, RuleError, short_repr
 from ._records import KEY_FIELD, Record
 from ._values import MISSING
+from ._views import View, plain
 from .errors import DocumentNotFoundError
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["Document"]
 
 
-class Document:
+class Document(View):
     """A document class: declare fields, then create, load, validate and save documents.
 
     ::
@@ -43,7 +44,7 @@ class Document:
     subclasses that need more instance attributes declare them in ``__slots__``.
     """
 
-    __slots__ = ("_data", "pk")
+    __slots__ = ("pk",)
 
     #: the declared fields by name, base classes' first (read-only).
     __fields__: ClassVar[Mapping[str, Field[Any]]] = MappingProxyType({})
@@ -111,7 +112,7 @@ class Document:
         return self._data[name]
 
     def __setitem__(self, name: str, value: Any) -> None:
-        self._data[name] = _plain(value)
+        self._data[name] = plain(value)
 
     def __delitem__(self, name: str) -> None:
         del self._data[name]
@@ -127,7 +128,7 @@ class Document:
         """Write the default of a field the record lacks into it; ``None`` if it has none."""
         if not field.has_default:
             return None
-        value = self._data[field.name] = _plain(field.make_default())
+        value = self._data[field.name] = plain(field.make_default())
         return value
 
     if not TYPE_CHECKING:  # hidden from type checkers, which then flag the typo statically
@@ -188,7 +189,7 @@ class Document:
             if value is MISSING and field.has_default:
                 if not fill:
                     continue
-                value = record[name] = _plain(field.make_default())
+                value = record[name] = plain(field.make_default())
             try:
                 field.check(value, fill)
             except RuleError as invalid:
@@ -236,7 +237,7 @@ class Document:
 
 _new = object.__new__
 # slot setters: they skip Document.__setattr__, so loading a record stays one allocation
-_set_data = Document.__dict__["_data"].__set__
+_set_data = View.__dict__["_data"].__set__
 _set_pk = Document.__dict__["pk"].__set__
 _RESERVED = frozenset(dir(Document))
 
@@ -254,24 +255,9 @@ def _check_declaration(cls: type[Document], name: str, field: Field[Any]) -> Non
         )
     if field.has_default and not callable(field.default):
         try:
-            field.check(_plain(field.default), False)
+            field.check(plain(field.default), False)
         except RuleError as invalid:
             raise invalid.error(where, " (in the field's default)") from invalid.__cause__
-
-
-def _plain(value: Any) -> Any:
-    """``value`` with every document in it replaced by its record (the dict itself)."""
-    if isinstance(value, Document):
-        return value._data
-    if isinstance(value, list):
-        items = [_plain(item) for item in value]
-        changed = any(new is not old for new, old in zip(items, value, strict=True))
-        return items if changed else value
-    if isinstance(value, dict):
-        fields = {name: _plain(item) for name, item in value.items()}
-        changed = any(fields[name] is not item for name, item in value.items())
-        return fields if changed else value
-    return value
 
 
 class _Nested(Kind):
