@@ -24,6 +24,7 @@ from .suite.test_lookups import ComparisonLookupContract, EqualityLookupContract
 from .suite.test_nested import NestedLookupContract
 from .suite.test_ordering import OrderingContract
 from .suite.test_query_writes import QueryDeleteContract, QueryUpdateContract
+from .suite.test_round_trip import RoundTripContract
 from .suite.test_save import SaveContract, SaveManyContract
 from .suite.test_slicing import SlicingContract
 from .suite.test_target import TargetContract
@@ -36,6 +37,7 @@ __all__ = ["CONTRACT_CLASSES", "ContractSuite", "contract_requirements", "contra
 
 
 class ContractSuite(
+    RoundTripContract,
     DifferentialContract,
     ConcurrencyContract,
     HostileInputContract,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bson import ObjectId
+from bson.binary import Binary
 
 from doqu import Capabilities, KnownGap
 
@@ -36,7 +37,9 @@ MONGODB_CAPABILITIES = Capabilities(
     nan_values=True,
     nested_lists=True,
     server_side_queries=True,
-    native_types=(ObjectId,),
+    # references between documents, and binary subtypes other than bytes (0) and UUID (4),
+    # which pymongo reads as Binary: what the plugin reads, it writes back as it was
+    native_types=(ObjectId, Binary),
 )
 
 _FERRETDB_CAPABILITIES = MONGODB_CAPABILITIES.replace(
