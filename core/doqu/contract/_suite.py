@@ -11,6 +11,7 @@ from .suite.test_date_lookups import DatePartLookupContract
 from .suite.test_delete import ClearContract, DeleteContract
 from .suite.test_differential import DifferentialContract
 from .suite.test_documents import DocumentContract
+from .suite.test_durability import DurabilityContract
 from .suite.test_find import FindContract, QueryReadContract
 from .suite.test_get import GetContract, GetManyContract
 from .suite.test_get_or_create import GetOrCreateContract
@@ -37,6 +38,7 @@ __all__ = ["CONTRACT_CLASSES", "ContractSuite", "contract_requirements", "contra
 
 
 class ContractSuite(
+    DurabilityContract,
     RoundTripContract,
     DifferentialContract,
     ConcurrencyContract,

@@ -30,6 +30,7 @@ MONGODB_CAPABILITIES = Capabilities(
     unique_indexes=True,
     thread_safe=True,
     persistent=True,
+    durable=True,  # acknowledged by the server: a client killed after the reply loses nothing
     integer_keys=True,
     decimal_values=True,
     bytes_values=True,
@@ -60,6 +61,8 @@ _MONGOMOCK_CAPABILITIES = MONGODB_CAPABILITIES.replace(
     # a replace is not atomic for a reader in another thread: it can see the record emptied
     # (ConcurrencyContract::test_concurrent_readers_see_whole_records failed on 1 run in 5)
     thread_safe=False,
+    # in the process's memory: a killed writer takes its records with it
+    durable=False,
 )
 
 
