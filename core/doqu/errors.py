@@ -19,6 +19,11 @@ run time (retry, or handle the conflict)::
     │   └── DuplicateKeyError            a key or unique value already exists
     ├── InvalidArgumentError             an argument of the wrong type (also a TypeError)
     ├── DocumentError                    a record that cannot be stored (also a ValueError)
+
+    ├── BackendConnectionError
+    ├── BackendError
+    │   └── PartialWriteError
+    ├── DocumentError
     │   ├── ValidationError
     │   └── InvalidDocumentError
     ├── QueryError                       a malformed query (also a ValueError)
@@ -49,6 +54,7 @@ __all__ = [
     "InvalidFieldNameError",
     "InvalidLookupValueError",
     "InvalidURLError",
+    "PartialWriteError",
     "PluginConflictError",
     "PluginError",
     "PluginLoadError",
@@ -126,6 +132,17 @@ class BackendConnectionError(BackendError):
     def __init__(self, message: str, *, backend: str | None = None) -> None:
         super().__init__(message)
         self.backend = backend
+
+class PartialWriteError(BackendError):
+    """A bulk write failed part-way: ``written`` are the keys of the first items, stored.
+
+    ``total`` is how many items the call had; the backend's own error is ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, written: list[Any], total: int) -> None:
+        super().__init__(message)
+        self.written = written
+        self.total = total
 
 
 class UnsupportedError(DoquError):

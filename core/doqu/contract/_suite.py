@@ -26,7 +26,7 @@ from .suite.test_nested import NestedLookupContract
 from .suite.test_ordering import OrderingContract
 from .suite.test_query_writes import QueryDeleteContract, QueryUpdateContract
 from .suite.test_round_trip import RoundTripContract
-from .suite.test_save import SaveContract, SaveManyContract
+from .suite.test_save import PartialWriteContract, SaveContract, SaveManyContract
 from .suite.test_slicing import SlicingContract
 from .suite.test_target import TargetContract
 from .suite.test_text_lookups import RegexLookupContract, StringLookupContract
@@ -74,6 +74,7 @@ class ContractSuite(
     GetOrCreateContract,
     GetManyContract,
     GetContract,
+    PartialWriteContract,
     SaveManyContract,
     SaveContract,
     TargetContract,
