@@ -25,10 +25,8 @@ from ._records import Record, check_record, copied
 from ._values import sort_key
 from .errors import (
     DocumentNotFoundError,
-    InvalidArgumentError,
-    InvalidDocumentError,
-
     DoquError,
+    InvalidArgumentError,
     InvalidDocumentError,
     PartialWriteError,
     QueryError,
@@ -255,9 +253,6 @@ class StorageAdapter(abc.ABC):
         was, the backend's error is raised as it is.
         """
         _check_collection(items, "save_many()", "items", "documents", "save()")
-        new: list[Record] = []
-        keyed: list[tuple[Key, Record]] = []
-
         records: list[Record] = []
         carried: list[Key | None] = []  # per item: its own key, or None for a new one
         documents: list[tuple[int, Any]] = []  # items that may want to learn their key

@@ -16,14 +16,10 @@ run time (retry, or handle the conflict)::
     │       └── PluginValidationError
     ├── BackendError                     the backend failed or refused at run time
     │   ├── BackendConnectionError       unreachable, or the connection was lost: retry
-    │   └── DuplicateKeyError            a key or unique value already exists
+    │   ├── DuplicateKeyError            a key or unique value already exists
+    │   └── PartialWriteError            a bulk write failed part-way; says what it wrote
     ├── InvalidArgumentError             an argument of the wrong type (also a TypeError)
     ├── DocumentError                    a record that cannot be stored (also a ValueError)
-
-    ├── BackendConnectionError
-    ├── BackendError
-    │   └── PartialWriteError
-    ├── DocumentError
     │   ├── ValidationError
     │   └── InvalidDocumentError
     ├── QueryError                       a malformed query (also a ValueError)
@@ -132,6 +128,7 @@ class BackendConnectionError(BackendError):
     def __init__(self, message: str, *, backend: str | None = None) -> None:
         super().__init__(message)
         self.backend = backend
+
 
 class PartialWriteError(BackendError):
     """A bulk write failed part-way: ``written`` are the keys of the first items, stored.
