@@ -38,6 +38,9 @@ class Capabilities:
     thread_safe: bool = False
     #: records survive ``reconnect()`` and a second ``connect()`` to the same URL.
     persistent: bool = False
+    #: every acknowledged write (a ``save`` or ``save_many`` that returned) survives a kill
+    #: (SIGKILL) of the writing process, with nothing else corrupted.
+    durable: bool = False
     #: ``int`` primary keys given to ``save(data, primary_key=...)``.
     integer_keys: bool = False
     #: ``decimal.Decimal`` values round-trip exactly.

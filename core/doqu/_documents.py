@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, dataclass_transf
 
 from ._class_views import combined_view
 from ._declare import declare_annotated
-from ._fields import _ATOMIC, DeclaredField, Field, Kind, Rule, RuleError, short_repr
+from ._fields import DeclaredField, Field, Kind, Rule, RuleError, short_repr
 from ._records import KEY_FIELD, Record
 from ._values import MISSING
+from ._views import View, plain
 from .errors import DocumentNotFoundError
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ D = TypeVar("D", bound="Document")
 
 
 @dataclass_transform(kw_only_default=True, field_specifiers=(Field,))
-class Document:
+class Document(View):
     """A document class: declare fields, then create, load, validate and save documents.
 
     ::
@@ -55,7 +56,7 @@ class Document:
     subclasses that need more instance attributes declare them in ``__slots__``.
     """
 
-    __slots__ = ("_data", "_views", "pk")
+    __slots__ = ("_views", "pk")
 
     #: the declared fields by name, base classes' first (read-only).
     __fields__: ClassVar[Mapping[str, DeclaredField[Any]]] = MappingProxyType({})
@@ -106,10 +107,10 @@ class Document:
         data: Record = dict(values)
         for name in self._converted:
             if name in data:
-                data[name] = _plain(data[name])
+                data[name] = plain(data[name])
         for field in self._defaulted:
             if field.name not in data:
-                data[field.name] = _plain(field.make_default())
+                data[field.name] = plain(field.make_default())
         _set_data(self, data)
         _set_pk(self, None)
 
@@ -140,7 +141,7 @@ class Document:
         return self._data[name]
 
     def __setitem__(self, name: str, value: Any) -> None:
-        self._data[name] = _plain(value)
+        self._data[name] = plain(value)
 
     def __delitem__(self, name: str) -> None:
         del self._data[name]
@@ -156,7 +157,7 @@ class Document:
         """Write the default of a field the record lacks into it; ``None`` if it has none."""
         if not field.has_default:
             return None
-        value = self._data[field.name] = _plain(field.make_default())
+        value = self._data[field.name] = plain(field.make_default())
         return value
 
     def _view(self, field: DeclaredField[Any], value: Any) -> Any:
@@ -235,7 +236,7 @@ class Document:
             if value is MISSING and field.has_default:
                 if not fill:
                     continue
-                value = record[name] = _plain(field.make_default())
+                value = record[name] = plain(field.make_default())
             try:
                 field.check(value, fill)
             except RuleError as invalid:
@@ -291,7 +292,7 @@ class Document:
 
 _new = object.__new__
 # slot setters: they skip Document.__setattr__, so loading a record stays one allocation
-_set_data = Document.__dict__["_data"].__set__
+_set_data = View.__dict__["_data"].__set__
 _set_pk = Document.__dict__["pk"].__set__
 _set_views = Document.__dict__["_views"].__set__
 _RESERVED = frozenset(dir(Document))
@@ -310,43 +311,9 @@ def _check_declaration(cls: type[Document], name: str, field: DeclaredField[Any]
         )
     if field.has_default and not callable(field.default):
         try:
-            field.check(_plain(field.default), False)
+            field.check(plain(field.default), False)
         except RuleError as invalid:
             raise invalid.error(where, " (in the field's default)") from invalid.__cause__
-
-
-def _plain(value: Any) -> Any:
-    """``value`` with every document in it replaced by its record (the dict itself).
-
-    Containers are copied only when something in them changes, so plain data costs one pass.
-    """
-    if type(value) in _ATOMIC:
-        return value
-    if isinstance(value, Document):
-        return value._data
-    if isinstance(value, list):
-        changed_list: list[Any] | None = None
-        for index, item in enumerate(value):
-            if type(item) in _ATOMIC:
-                continue
-            new = _plain(item)
-            if new is not item:
-                if changed_list is None:
-                    changed_list = list(value)
-                changed_list[index] = new
-        return value if changed_list is None else changed_list
-    if isinstance(value, dict):
-        changed: dict[Any, Any] | None = None
-        for name, item in value.items():
-            if type(item) in _ATOMIC:
-                continue
-            new = _plain(item)
-            if new is not item:
-                if changed is None:
-                    changed = dict(value)
-                changed[name] = new
-        return value if changed is None else changed
-    return value
 
 
 class _Nested(Kind):

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, overload
 
 from ._values import MISSING, sort_key
+from ._views import ATOMIC, DictView, ListView
 from .errors import ValidationError
 
 if TYPE_CHECKING:
@@ -165,10 +166,8 @@ class _List(Kind):
                 raise
 
     def wrap(self, value: Any) -> Any:
-        if not isinstance(value, list):
-            return value
-        wrap = self.item.wrap
-        return [wrap(item) for item in value]
+        # a live view: appending to it or replacing an item changes the stored list
+        return ListView(value, self.item.wrap) if isinstance(value, list) else value
 
     def child(self, part: str) -> Rule | None:
         return self.item if part.isdigit() else None
@@ -197,10 +196,7 @@ class _Dict(Kind):
                 raise
 
     def wrap(self, value: Any) -> Any:
-        if not isinstance(value, dict):
-            return value
-        wrap = self.item.wrap
-        return {name: wrap(item) for name, item in value.items()}
+        return DictView(value, self.item.wrap) if isinstance(value, dict) else value
 
     def child(self, part: str) -> Rule | None:
         return self.item
@@ -235,8 +231,7 @@ class _Optional(Kind):
 
 _ANY = Kind("any value")
 #: values that are never containers, so a default of one of them need not be copied
-_ATOMIC = frozenset((str, int, float, bool, type(None), bytes, decimal.Decimal, uuid.UUID))
-_ATOMIC |= {datetime.datetime, datetime.date}
+_ATOMIC = ATOMIC
 _SCALARS: dict[type, Kind] = {
     str: _Scalar("str", (str,)),
     int: _Scalar("int", (int,), (bool,)),

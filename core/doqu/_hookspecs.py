@@ -61,7 +61,9 @@ class Target:
     such a storage into raw access that bypasses the adapter (see ``doqu.contract``).
     ``cleanup`` runs once when the test session ends. ``unavailable`` explains why the target
     cannot run here (e.g. no server); the suite reports it as skipped, or as a failure when the
-    target is required.
+    target is required. ``connect_args``, if given, says how another process reaches a storage
+    the factory made: ``doqu.connect(url, **options)`` with the ``(url, options)`` it returns
+    (the durability contract runs its writer in a child process through it).
     """
 
     name: str
@@ -71,6 +73,7 @@ class Target:
     unavailable: str | None = None
     required: bool = False
     tags: Sequence[str] = field(default=())
+    connect_args: Callable[[StorageAdapter], tuple[str, dict[str, str]]] | None = None
 
 
 class DoquHookSpecs:

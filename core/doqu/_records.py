@@ -114,8 +114,13 @@ def check_field_name(name: object, *, dotted: bool = False, where: str = "field 
 
 def check_value(
     value: Any, capabilities: Capabilities, *, path: str = "value", literal: bool = False
-) -> None:
-    """Raise unless ``value`` is storable on a backend with ``capabilities``.
+) -> Any:
+    """Raise unless ``value`` is storable on a backend with ``capabilities``; return it as stored.
+
+    What a backend reads back, core accepts back: an ``int`` subclass (bson's ``Int64``, an
+    ``IntEnum``) is stored as a plain ``int``, so what one backend returns copies to any other
+    and no driver's type is pickled into a file. The returned value is ``value`` itself unless
+    such an int was replaced in it (a new list; nested records are fixed in place).
 
     With ``literal``, ``value`` is a query value: dicts in it are literal data that may never
     match, so their keys are not held to the rules for field names.
@@ -150,8 +155,11 @@ def check_value(
                 "store None for a missing number",
                 capability="nan_values",
             )
-        return
+        return value
+    if isinstance(value, int):  # a subclass: bool is a scalar above
+        return check_value(int(value), capabilities, path=path, literal=literal)
     if isinstance(value, list | tuple):
+        items = []
         for index, item in enumerate(value):
             if isinstance(item, list | tuple) and not capabilities.nested_lists:
                 raise UnsupportedError(
@@ -160,17 +168,18 @@ def check_value(
                     "record, e.g. {'items': [...]}",
                     capability="nested_lists",
                 )
-            check_value(item, capabilities, path=f"{path}[{index}]", literal=literal)
-        return
+            items.append(check_value(item, capabilities, path=f"{path}[{index}]", literal=literal))
+        changed = any(new is not old for new, old in zip(items, value, strict=True))
+        return items if changed else value
     if isinstance(value, Mapping):
         if literal:
             for name, item in value.items():
                 check_value(item, capabilities, path=f"{path}.{name}", literal=True)
         else:
             check_record(value, capabilities, path=path)
-        return
+        return value
     if isinstance(value, capabilities.native_types):
-        return
+        return value
     raise InvalidDocumentError(
         f"{path} has type {type(value).__name__} ({value!r}), which this backend does not "
         "store; use None, bool, int, float, str, datetime, date, Decimal, bytes, UUID, list "
@@ -211,7 +220,9 @@ def check_record(record: Mapping[Any, Any], capabilities: Capabilities, *, path:
         elif kind is dict:
             check_record(value, capabilities, path=f"{path}.{name}" if path else name)
             continue
-        check_value(value, capabilities, path=f"{path}.{name}" if path else name)
+        stored = check_value(value, capabilities, path=f"{path}.{name}" if path else name)
+        if stored is not value:
+            record[name] = stored  # type: ignore[index]
 
 
 def check_changes(changes: Mapping[str, Any], capabilities: Capabilities) -> None:

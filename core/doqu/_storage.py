@@ -26,8 +26,10 @@ from ._records import Record, check_record, copied
 from ._values import sort_key
 from .errors import (
     DocumentNotFoundError,
+    DoquError,
     InvalidArgumentError,
     InvalidDocumentError,
+    PartialWriteError,
     QueryError,
     UnsupportedError,
 )
@@ -39,6 +41,8 @@ _INT64_MAX = 2**63 - 1
 
 T = TypeVar("T")
 _KEY_TAG = "~"
+#: records ``save_many`` sends per batch: what a failure part-way reports it wrote
+SAVE_MANY_BATCH = 1000
 
 
 class StorageAdapter(abc.ABC):
@@ -243,33 +247,58 @@ class StorageAdapter(abc.ABC):
     def save_many(self, items: Iterable[Any]) -> list[Key]:
         """Save several documents in as few round trips as the backend allows.
 
-        Every item is checked before anything is written; returns the keys in order.
+        Every item is checked before anything is written; returns the keys in order. Items
+        are written in batches of :data:`SAVE_MANY_BATCH`, in order. If a batch fails after
+        others were written, :class:`~doqu.errors.PartialWriteError` (caused by the backend's
+        error) lists the keys written (``written``: the first ``len(written)`` items); if none
+        was, the backend's error is raised as it is.
         """
         _check_collection(items, "save_many()", "items", "documents", "save()")
-        new: list[Record] = []
-        keyed: list[tuple[Key, Record]] = []
+        records: list[Record] = []
         carried: list[Key | None] = []  # per item: its own key, or None for a new one
         documents: list[tuple[int, Any]] = []  # items that may want to learn their key
         capabilities = self.capabilities  # a property on some backends: read it once
         for data in items:
             record, key = to_record(data)
             check_record(record, capabilities)
-            if key is None:
-                new.append(record)
-            else:
-                key = self.check_key(key)
-                keyed.append((key, record))
+            records.append(record)
             if type(data) is not dict:
                 documents.append((len(carried), data))
-            carried.append(key)
-        added = self.add_records(new) if new else []
-        if keyed:
-            self.put_records(keyed)
-        fresh = iter(added)
-        keys = added if not keyed else [next(fresh) if k is None else k for k in carried]
+            carried.append(None if key is None else self.check_key(key))
+        keys: list[Key] = []
+        try:
+            for start in range(0, len(records), SAVE_MANY_BATCH):
+                end = start + SAVE_MANY_BATCH
+                keys += self._save_batch(records[start:end], carried[start:end])
+        except DoquError as error:
+            if not keys:
+                raise
+            raise PartialWriteError(
+                f"save_many() wrote {len(keys)} of {len(records)} records, then failed: "
+                f"{error}; the keys written are the error's .written (the first "
+                f"{len(keys)} items). Records of the failed batch without a key may have been "
+                "written under keys never returned: retry the rest with keys, which is "
+                "idempotent",
+                written=keys,
+                total=len(records),
+            ) from error
         for index, data in documents:
             bind_key(data, keys[index])
         return keys
+
+    def _save_batch(self, records: list[Record], carried: list[Key | None]) -> list[Key]:
+        """Write one batch of ``save_many``; the keys in order."""
+        new = [record for record, key in zip(records, carried, strict=True) if key is None]
+        keyed = [
+            (key, record) for record, key in zip(records, carried, strict=True) if key is not None
+        ]
+        added = self.add_records(new) if new else []
+        if keyed:
+            self.put_records(keyed)
+        if not keyed:
+            return added
+        fresh = iter(added)
+        return [next(fresh) if key is None else key for key in carried]
 
     def get(self, doc_class: type[T], primary_key: Key) -> T:
         """The document under ``primary_key``; ``KeyError`` (``DocumentNotFoundError``) if none."""

@@ -16,7 +16,8 @@ run time (retry, or handle the conflict)::
     │       └── PluginValidationError
     ├── BackendError                     the backend failed or refused at run time
     │   ├── BackendConnectionError       unreachable, or the connection was lost: retry
-    │   └── DuplicateKeyError            a key or unique value already exists
+    │   ├── DuplicateKeyError            a key or unique value already exists
+    │   └── PartialWriteError            a bulk write failed part-way; says what it wrote
     ├── InvalidArgumentError             an argument of the wrong type (also a TypeError)
     ├── DocumentError                    a record that cannot be stored (also a ValueError)
     │   ├── ValidationError
@@ -49,6 +50,7 @@ __all__ = [
     "InvalidFieldNameError",
     "InvalidLookupValueError",
     "InvalidURLError",
+    "PartialWriteError",
     "PluginConflictError",
     "PluginError",
     "PluginLoadError",
@@ -126,6 +128,18 @@ class BackendConnectionError(BackendError):
     def __init__(self, message: str, *, backend: str | None = None) -> None:
         super().__init__(message)
         self.backend = backend
+
+
+class PartialWriteError(BackendError):
+    """A bulk write failed part-way: ``written`` are the keys of the first items, stored.
+
+    ``total`` is how many items the call had; the backend's own error is ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, written: list[Any], total: int) -> None:
+        super().__init__(message)
+        self.written = written
+        self.total = total
 
 
 class UnsupportedError(DoquError):

@@ -301,12 +301,54 @@ class TestNestedDocuments:
         person.pets[1].name = "Tim"
         assert person.record["pets"] == [{"name": "Rex"}, {"name": "Tim"}]
 
-    def test_list_of_views_must_be_assigned_to_change_length(self) -> None:
+    def test_list_of_documents_writes_through(self) -> None:
         person = Person(name="Ann")
         person.pets.append(Pet(name="Rex"))
-        assert person.record["pets"] == []
-        person.pets = [*person.pets, Pet(name="Rex")]
-        assert person.record["pets"] == [{"name": "Rex"}]
+        person.pets.insert(0, {"name": "Tom"})
+        person.pets += [Pet(name="Max")]
+        assert person.record["pets"] == [{"name": "Tom"}, {"name": "Rex"}, {"name": "Max"}]
+        person.pets[0] = Pet(name="Tim")
+        del person.pets[1]
+        assert person.pets.pop().name == "Max"
+        assert person.record["pets"] == [{"name": "Tim"}]
+        person.pets[0:1] = [Pet(name="Ida"), Pet(name="Bo")]
+        person.pets.sort(key=lambda pet: pet.name)  # reads views, writes their records back
+        assert person.record["pets"] == [{"name": "Bo"}, {"name": "Ida"}]
+
+    def test_appended_document_is_saved_and_reads_back(self) -> None:
+        storage = MemoryStorage()
+        person = Person(name="Ann")
+        key = person.save(storage)
+        person.pets.append(Pet(name="Rex"))
+        person.save(storage)
+        loaded = storage.get(Person, key)
+        assert [pet.name for pet in loaded.pets] == ["Rex"]
+        loaded.pets.append(Pet(name="Tom"))
+        loaded.save(storage)
+        assert storage.get(dict, key)["pets"] == [{"name": "Rex"}, {"name": "Tom"}]
+
+    def test_dict_of_documents_writes_through(self) -> None:
+        class Owner(Document):
+            pets = Field(dict[str, Pet], default=dict)
+
+        owner = Owner()
+        owner.pets["rex"] = Pet(name="Rex")
+        owner.pets.setdefault("tom", Pet(name="Tom"))
+        owner.pets["rex"].name = "Rexy"
+        assert owner.record["pets"] == {"rex": {"name": "Rexy"}, "tom": {"name": "Tom"}}
+        del owner.pets["tom"]
+        owner.pets.update(max=Pet(name="Max"))
+        assert owner.record["pets"] == {"rex": {"name": "Rexy"}, "max": {"name": "Max"}}
+        assert owner.pets == {"rex": Pet(name="Rexy"), "max": Pet(name="Max")}
+
+    def test_nested_list_of_documents_writes_through(self) -> None:
+        class Kennel(Document):
+            rows = Field(list[list[Pet]], default=list)
+
+        kennel = Kennel()
+        kennel.rows.append([])
+        kennel.rows[0].append(Pet(name="Rex"))
+        assert kennel.record["rows"] == [[{"name": "Rex"}]]
 
     def test_nested_validation_paths(self) -> None:
         with raises("Person.address.city: expected str, got int 3"):

@@ -66,7 +66,11 @@ class TestStores:
 
     def test_declares_what_it_supports(self) -> None:
         declared = set(MemoryStorage.capabilities.declared())
-        assert declared == set(Capabilities.names()) - {"persistent", "server_side_queries"}
+        assert declared == set(Capabilities.names()) - {
+            "persistent",
+            "durable",
+            "server_side_queries",
+        }
 
     def test_keys_are_uuid_hex_strings(self, storage: MemoryStorage) -> None:
         key = storage.save({})

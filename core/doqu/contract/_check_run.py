@@ -48,16 +48,21 @@ class CheckRun:
         self.__name__ = PLUGIN_NAME  # pluggy registers a plugin under its __name__
         self.url = url
         self.capabilities = capabilities
-        self.target = Target(name, factory=self._new_storage)
+        self.target = Target(name, factory=self._new_storage, connect_args=self._connect_args)
         self.results: dict[str, CheckResult] = {}
         self._ids: dict[str, tuple[str, tuple[str, ...]]] = {}  # nodeid -> (id, needs)
         self._created: list[str] = []
+        self._names: dict[int, str] = {}  # id(storage) -> its collection
 
     def _new_storage(self) -> StorageAdapter:
         name = _fresh_collection()
         storage = connect(self.url, collection=name)
         self._created.append(name)
+        self._names[id(storage)] = name
         return storage
+
+    def _connect_args(self, storage: StorageAdapter) -> tuple[str, dict[str, str]]:
+        return self.url, {"collection": self._names[id(storage)]}
 
     # -- pytest hooks --------------------------------------------------------------------------
 

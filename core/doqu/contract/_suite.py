@@ -11,6 +11,7 @@ from .suite.test_date_lookups import DatePartLookupContract
 from .suite.test_delete import ClearContract, DeleteContract
 from .suite.test_differential import DifferentialContract
 from .suite.test_documents import DocumentContract
+from .suite.test_durability import DurabilityContract
 from .suite.test_find import FindContract, QueryReadContract
 from .suite.test_get import GetContract, GetManyContract
 from .suite.test_get_or_create import GetOrCreateContract
@@ -24,7 +25,8 @@ from .suite.test_lookups import ComparisonLookupContract, EqualityLookupContract
 from .suite.test_nested import NestedLookupContract
 from .suite.test_ordering import OrderingContract
 from .suite.test_query_writes import QueryDeleteContract, QueryUpdateContract
-from .suite.test_save import SaveContract, SaveManyContract
+from .suite.test_round_trip import RoundTripContract
+from .suite.test_save import PartialWriteContract, SaveContract, SaveManyContract
 from .suite.test_slicing import SlicingContract
 from .suite.test_target import TargetContract
 from .suite.test_text_lookups import RegexLookupContract, StringLookupContract
@@ -38,6 +40,8 @@ __all__ = ["CONTRACT_CLASSES", "ContractSuite", "contract_requirements", "contra
 
 class ContractSuite(
     DocumentViewContract,
+    DurabilityContract,
+    RoundTripContract,
     DifferentialContract,
     ConcurrencyContract,
     HostileInputContract,
@@ -72,6 +76,7 @@ class ContractSuite(
     GetOrCreateContract,
     GetManyContract,
     GetContract,
+    PartialWriteContract,
     SaveManyContract,
     SaveContract,
     TargetContract,

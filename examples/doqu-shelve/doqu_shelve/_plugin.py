@@ -34,7 +34,21 @@ def doqu_backends() -> list[doqu.BackendSpec]:
 @doqu.hookimpl
 def doqu_test_targets() -> list[doqu.Target]:
     files = _TemporaryFiles()
-    return [doqu.Target("shelve", factory=files.new, oracle=ShelveOracle, cleanup=files.remove)]
+    return [
+        doqu.Target(
+            "shelve",
+            factory=files.new,
+            oracle=ShelveOracle,
+            cleanup=files.remove,
+            connect_args=_connect_args,
+        )
+    ]
+
+
+def _connect_args(storage: doqu.StorageAdapter) -> tuple[str, dict[str, str]]:
+    """How another process opens ``storage``: its file's URL and its collection."""
+    assert isinstance(storage, ShelveStorage)
+    return f"shelve://{storage.path}", {"collection": storage.collection}
 
 
 class _TemporaryFiles:

@@ -8,7 +8,9 @@ this through :func:`codec_options`; mongomock, which ignores codec options, thro
 
 64-bit integers read back as bson's ``Int64``, an ``int`` subclass: turning them into plain
 ``int`` would need a type decoder, and any decoder moves pymongo off its fast decoding path
-(it decodes each batch twice), which costs about 40% of the decoding time. For the same reason
+(it decodes each batch twice), which costs about 40% of the decoding time (measured: twice the
+decoding time of 1,000 records). Core stores any ``int`` subclass as a plain ``int``, so an
+``Int64`` read here saves back here and copies to any backend. For the same reason
 Decimal128 is decoded only on servers that store it.
 """
 

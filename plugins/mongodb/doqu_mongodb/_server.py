@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bson import ObjectId
+from bson.binary import Binary
 
 from doqu import Capabilities, KnownGap
 
@@ -29,6 +30,7 @@ MONGODB_CAPABILITIES = Capabilities(
     unique_indexes=True,
     thread_safe=True,
     persistent=True,
+    durable=True,  # acknowledged by the server: a client killed after the reply loses nothing
     integer_keys=True,
     decimal_values=True,
     bytes_values=True,
@@ -36,7 +38,9 @@ MONGODB_CAPABILITIES = Capabilities(
     nan_values=True,
     nested_lists=True,
     server_side_queries=True,
-    native_types=(ObjectId,),
+    # references between documents, and binary subtypes other than bytes (0) and UUID (4),
+    # which pymongo reads as Binary: what the plugin reads, it writes back as it was
+    native_types=(ObjectId, Binary),
 )
 
 _FERRETDB_CAPABILITIES = MONGODB_CAPABILITIES.replace(
@@ -57,6 +61,8 @@ _MONGOMOCK_CAPABILITIES = MONGODB_CAPABILITIES.replace(
     # a replace is not atomic for a reader in another thread: it can see the record emptied
     # (ConcurrencyContract::test_concurrent_readers_see_whole_records failed on 1 run in 5)
     thread_safe=False,
+    # in the process's memory: a killed writer takes its records with it
+    durable=False,
 )
 
 
@@ -66,6 +72,14 @@ def _gaps(reason: str, raises: type[BaseException] | None, *tests: str) -> list[
 
 # each observed on FerretDB v1.24.2 with its SQLite backend
 _FERRETDB_GAPS = (
+    KnownGap(
+        "PartialWriteContract::test_save_many_retried_with_keys_writes_each_record_once",
+        "FerretDB v1 leaves nModified out of a bulk upsert reply with a write error (a "
+        "duplicate under a unique index), which pymongo cannot merge: a raw KeyError; to fix "
+        "in the plugin (redoing the batch's upserts one by one hung FerretDB in a first try)",
+        "not_yet",
+        KeyError,
+    ),
     *_gaps(
         "FerretDB v1's $all on a dotted path through a list of records needs every value in "
         "one element ({'pets.kind': {'$all': ['cat', 'dog']}} matches nothing)",

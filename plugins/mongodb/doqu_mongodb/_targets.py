@@ -82,6 +82,14 @@ class _Collections:
                 self._anchor = MongoStorage(self._url, database=self._database, collection=name)
         return storage
 
+    def connect_args(self, storage: StorageAdapter) -> tuple[str, dict[str, str]]:
+        """How another process reaches ``storage``: the server's URL, database and collection."""
+        assert isinstance(storage, MongoStorage)
+        return self._url, {
+            "database": storage.address.database,
+            "collection": storage.address.collection,
+        }
+
     def drop_all(self) -> None:
         anchor, self._anchor = self._anchor, None
         if anchor is None:
@@ -131,6 +139,7 @@ def mongodb_target() -> Target:
         oracle=MongoOracle,
         cleanup=collections.drop_all,
         required=required,
+        connect_args=collections.connect_args,
     )
 
 

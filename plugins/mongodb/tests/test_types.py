@@ -16,6 +16,7 @@ from bson.int64 import Int64
 from bson.objectid import ObjectId
 from pymongo.collection import Collection
 
+import doqu
 from doqu import Document, Field
 from doqu.errors import InvalidDocumentError, UnsupportedError
 from doqu_mongodb import MongoStorage
@@ -152,6 +153,42 @@ class TestUnknownFieldsSurvive:
         ann.age = 4
         ann.save(storage)
         assert raw.find_one({"_id": "ann"}) == {"_id": "ann", "name": "Ann", "owner": ref, "age": 4}
+
+    def test_what_the_server_returns_saves_back(
+        self, storage: MongoStorage, raw: Collection[dict[str, Any]]
+    ) -> None:
+        # pymongo reads every BSON int64 as Int64 (mongomock hands back plain ints): core
+        # stores it as an int; other Binary subtypes and ObjectIds are the plugin's native types
+        stored = {
+            "_id": "ann",
+            "name": "Ann",
+            "millis": Int64(1700000000000),
+            "big": 2**40,
+            "nested": {"list": [Int64(5), {"x": 2**62}], "ref": ObjectId(), "md5": Binary(b"a", 5)},
+            "legacy_uuid": Binary(bytes(16), 3),
+        }
+        raw.insert_one(stored)
+        read = storage.get(dict, "ann")
+        assert isinstance(read["millis"], int)
+        storage.save(read, "ann")
+        assert raw.find_one({"_id": "ann"}) == stored
+        storage.save(storage.get(Person, "ann"))
+        assert raw.find_one({"_id": "ann"}) == {**stored, "age": 0}
+        copy = doqu.connect("memory://")
+        ints = storage.find().where(millis__gt=0).values("millis")
+        copy.save({"millis": ints[0], "nested": storage.get(dict, "ann")["nested"]["list"]}, "a")
+        assert copy.get(dict, "a") == {"millis": 1700000000000, "nested": [5, {"x": 2**62}]}
+        assert type(copy.get(dict, "a")["millis"]) is int
+        with pytest.raises(InvalidDocumentError, match=r"nested\.ref has type ObjectId"):
+            copy.save(read)  # memory cannot hold an ObjectId: said, never lost silently
+
+    def test_a_tz_aware_client_reads_naive_utc(self, make_storage: Any) -> None:
+        storage = make_storage(tz_aware=True)
+        key = storage.save({"when": WHEN})
+        read = storage.get(dict, key)
+        assert read["when"] == WHEN
+        assert read["when"].tzinfo is None
+        storage.save(read, key)
 
     def test_query_update_touches_only_named_fields(
         self, storage: MongoStorage, raw: Collection[dict[str, Any]]

@@ -30,6 +30,14 @@ class Person(Document):
     address = Field(Address)
 
 
+class Owner(Document):
+    """A document with a list and a dict of nested documents."""
+
+    name = Field(str)
+    pets = Field(list[Address])
+    homes = Field(dict[str, Address])
+
+
 class DocumentContract(StorageFixtures):
     """Saving, loading and querying ``Document`` subclasses."""
 
@@ -78,6 +86,35 @@ class DocumentContract(StorageFixtures):
             "age": 0,
             "tags": [],
             "address": {"city": "Bergen", "floor": 3},
+        }
+
+    def test_document_edits_to_a_list_of_documents_are_saved(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        raw.put("ann", {"name": "Ann", "pets": [{"city": "Oslo"}]})
+        ann = storage.get(Owner, "ann")
+        ann.pets.append(Address(city="Bergen"))
+        ann.pets[0].zip = "0150"
+        ann.pets.insert(0, Address(city="Tromsø"))
+        storage.save(ann)
+        assert raw.get("ann") == {
+            "name": "Ann",
+            "pets": [{"city": "Tromsø"}, {"city": "Oslo", "zip": "0150"}, {"city": "Bergen"}],
+        }
+        del storage.get(Owner, "ann").pets[0]  # an edit never saved changes nothing
+        assert [pet.city for pet in storage.get(Owner, "ann").pets] == ["Tromsø", "Oslo", "Bergen"]
+
+    def test_document_edits_to_a_dict_of_documents_are_saved(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        raw.put("ann", {"name": "Ann", "homes": {"old": {"city": "Oslo"}}})
+        ann = storage.get(Owner, "ann")
+        ann.homes["new"] = Address(city="Bergen")
+        ann.homes["old"].zip = "0150"
+        storage.save(ann)
+        assert raw.get("ann") == {
+            "name": "Ann",
+            "homes": {"old": {"city": "Oslo", "zip": "0150"}, "new": {"city": "Bergen"}},
         }
 
     def test_document_fields_set_by_item_are_saved(

@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..._storage import StorageAdapter
-from .._fixtures import Oracle, StorageFixtures
+import pytest
 
-__all__ = ["Item", "Point", "SaveContract", "SaveManyContract"]
+from ... import Index
+from ..._storage import SAVE_MANY_BATCH, StorageAdapter
+from ...errors import DuplicateKeyError, PartialWriteError
+from .._fixtures import Oracle, StorageFixtures
+from .._requirements import requires
+
+__all__ = ["Item", "Keyed", "PartialWriteContract", "Point", "SaveContract", "SaveManyContract"]
 
 
 @dataclass
@@ -149,3 +154,65 @@ class SaveManyContract(StorageFixtures):
         assert len(set(keys)) == 1000
         assert len(storage) == 1000
         assert raw.get(keys[999]) == {"n": 999}
+
+
+class PartialWriteContract(StorageFixtures):
+    """``save_many`` failing part-way says which keys it wrote; a retry with keys is idempotent.
+
+    The failure is a real one: a duplicate under a unique index, late in the items.
+    """
+
+    ITEMS = SAVE_MANY_BATCH + 50
+    DUPLICATE = SAVE_MANY_BATCH + 10  # in the second batch
+
+    def items(self) -> list[dict[str, Any]]:
+        found = [{"i": i, "email": f"{i}@example.org"} for i in range(self.ITEMS)]
+        found[self.DUPLICATE]["email"] = "5@example.org"
+        return found
+
+    @requires("unique_indexes")
+    def test_save_many_failing_part_way_names_the_keys_written(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        storage.ensure_index(Index("email", unique=True))
+        with pytest.raises(
+            PartialWriteError, match=f"wrote 1000 of {self.ITEMS} records"
+        ) as caught:
+            storage.save_many(self.items())
+        assert isinstance(caught.value.__cause__, DuplicateKeyError)
+        assert (len(caught.value.written), caught.value.total) == (1000, self.ITEMS)
+        for number, key in enumerate(caught.value.written):
+            assert raw.get(key) == {"i": number, "email": f"{number}@example.org"}
+        assert 1000 <= len(storage) < self.ITEMS  # the failed batch may be partly written
+
+    @requires("unique_indexes")
+    def test_save_many_retried_with_keys_writes_each_record_once(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        storage.ensure_index(Index("email", unique=True))
+        items = [Keyed(f"k{item['i']}", item["i"], item["email"]) for item in self.items()]
+        with pytest.raises(PartialWriteError):
+            storage.save_many(items)
+        items[self.DUPLICATE].email = "fixed@example.org"
+        assert storage.save_many(items) == [f"k{i}" for i in range(self.ITEMS)]
+        assert len(storage) == self.ITEMS
+        assert raw.get(f"k{self.DUPLICATE}") == {"i": self.DUPLICATE, "email": "fixed@example.org"}
+
+    @requires("unique_indexes")
+    def test_save_many_failing_in_its_first_batch_raises_the_backend_error(
+        self, storage: StorageAdapter
+    ) -> None:
+        storage.ensure_index(Index("email", unique=True))
+        storage.save({"email": "a@example.org"})
+        with pytest.raises(DuplicateKeyError):  # nothing acknowledged: nothing to report
+            storage.save_many([{"email": "b@example.org"}, {"email": "a@example.org"}])
+        assert 1 <= len(storage) <= 2
+
+
+@dataclass
+class Keyed:
+    """A record with its own key (``pk``), for ``save_many``."""
+
+    pk: str
+    i: int
+    email: str
