@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._requirements import declared_capabilities
+from ._requirements import declared_capabilities, is_randomized
 from .suite.test_bad_input import BadQueryInputContract, BadWriteInputContract
 from .suite.test_composition import CompositionContract
 from .suite.test_concurrency import ConcurrencyContract
@@ -31,7 +31,13 @@ from .suite.test_unicode import UnicodeContract
 from .suite.test_value_types import ValueTypeContract
 from .suite.test_values import DistinctValuesContract
 
-__all__ = ["CONTRACT_CLASSES", "ContractSuite", "contract_requirements", "contract_test_ids"]
+__all__ = [
+    "CONTRACT_CLASSES",
+    "ContractSuite",
+    "contract_requirements",
+    "contract_test_ids",
+    "randomized_test_ids",
+]
 
 
 class ContractSuite(
@@ -85,6 +91,16 @@ CONTRACT_CLASSES: tuple[type, ...] = tuple(reversed(ContractSuite.__bases__))
 def contract_test_ids() -> list[str]:
     """Every contract test's id, ``"ClassName::test_name"``, as ``KnownGap.test`` takes it."""
     return [test for test, _ in contract_requirements()]
+
+
+def randomized_test_ids() -> list[str]:
+    """The ids of the randomized contract tests, which no ``KnownGap`` may cover."""
+    return [
+        f"{cls.__name__}::{name}"
+        for cls in CONTRACT_CLASSES
+        for name, test in vars(cls).items()
+        if name.startswith("test") and is_randomized(test)
+    ]
 
 
 def contract_requirements() -> list[tuple[str, tuple[str, ...]]]:
