@@ -22,6 +22,7 @@ from .suite.test_list_lookups import ListLookupContract
 from .suite.test_lookups import ComparisonLookupContract, EqualityLookupContract
 from .suite.test_nested import NestedLookupContract
 from .suite.test_ordering import OrderingContract
+from .suite.test_quirks import QuirkContract
 from .suite.test_query_writes import QueryDeleteContract, QueryUpdateContract
 from .suite.test_save import SaveContract, SaveManyContract
 from .suite.test_slicing import SlicingContract
@@ -42,6 +43,7 @@ __all__ = [
 
 class ContractSuite(
     DifferentialContract,
+    QuirkContract,
     ConcurrencyContract,
     BadQueryInputContract,
     BadWriteInputContract,

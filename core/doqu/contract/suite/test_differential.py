@@ -83,6 +83,8 @@ class Space:
             if has(Quirk.ORDER_BY_A_LIST_COMPARES_WHOLE_LISTS)
             else paths
         )
+        if has(Quirk.ORDER_THROUGH_A_LIST_IS_THE_SERVERS):
+            self.order_paths = [path for path in self.order_paths if path not in STEP_THROUGH_LISTS]
         # True == 1 and False == 0 there: draw no number a bool equals
         numbers = [-3, -2, -1, 0, 1, 2, 3, 0.5, 1.0, -2.5, 3.0]
         if has(Quirk.BOOL_EQUALS_NUMBER):
@@ -124,7 +126,7 @@ class Space:
                 small = small.filter(lambda record: len(record) < 2)
             element = scalar | small
             lists = st.lists(scalar, max_size=3)
-            if has(Quirk.LIST_MATCHES_ONLY_A_WHOLE_LIST):
+            if has(Quirk.LIST_EQUALITY_SPLIT_BY_LOOKUP):
                 value = element
             else:
                 value = element | lists
@@ -132,7 +134,9 @@ class Space:
                 return element if name in ("equals", "ne") else st.lists(element, max_size=3)
             return value if name in ("equals", "ne") else st.lists(value, max_size=3)
         if name == "contains_all":
-            if has(Quirk.CONTAINS_ALL_NONE_MISSES_A_MISSING_FIELD):
+            if has(Quirk.CONTAINS_ALL_NONE_MISSES_A_MISSING_FIELD) or (
+                through and has(Quirk.NULL_THROUGH_A_LIST_NEEDS_NO_NON_NULL)
+            ):
                 scalar = self.comparable | st.booleans()
             one = through and has(Quirk.CONTAINS_ALL_THROUGH_A_LIST_IN_ONE_ELEMENT)
             return st.lists(scalar, max_size=1 if one else 3)
