@@ -7,6 +7,7 @@ from .suite.test_bad_input import BadQueryInputContract, BadWriteInputContract
 from .suite.test_composition import CompositionContract
 from .suite.test_concurrency import ConcurrencyContract
 from .suite.test_container import ContainerContract, LifecycleContract
+from .suite.test_corners import CornerContract
 from .suite.test_date_lookups import DatePartLookupContract
 from .suite.test_delete import ClearContract, DeleteContract
 from .suite.test_differential import DifferentialContract
@@ -44,6 +45,7 @@ __all__ = [
 class ContractSuite(
     DifferentialContract,
     QuirkContract,
+    CornerContract,
     ConcurrencyContract,
     BadQueryInputContract,
     BadWriteInputContract,
