@@ -331,7 +331,9 @@ def test_a_known_gap_failing_otherwise_than_declared_fails(run_suite: Any) -> No
 
 
 def test_a_known_gap_naming_no_test_fails(run_suite: Any) -> None:
-    storage = _with_gap(MemoryStorage, KnownGap("SaveContract::test_nothing", "typo", raises=AssertionError))
+    storage = _with_gap(
+        MemoryStorage, KnownGap("SaveContract::test_nothing", "typo", raises=AssertionError)
+    )
     outcome = run_suite(Target("typo", factory=storage), "-k", "known_gaps")
     assert outcome.ids("failed") == {"TargetContract::test_target_known_gaps_name_contract_tests"}
 

@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from ._suite import CONTRACT_CLASSES, ContractSuite, contract_requirements, contract_test_ids
 
 #: the version of the contract: bumped when the suite asks more of backends.
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "1.1"
 
 __all__ = [
     "CONTRACT_CLASSES",

@@ -23,8 +23,8 @@ from .suite.test_list_lookups import ListLookupContract
 from .suite.test_lookups import ComparisonLookupContract, EqualityLookupContract
 from .suite.test_nested import NestedLookupContract
 from .suite.test_ordering import OrderingContract
-from .suite.test_quirks import QuirkContract
 from .suite.test_query_writes import QueryDeleteContract, QueryUpdateContract
+from .suite.test_quirks import QuirkContract
 from .suite.test_save import SaveContract, SaveManyContract
 from .suite.test_slicing import SlicingContract
 from .suite.test_target import TargetContract

@@ -36,8 +36,8 @@ except ImportError as e:  # pragma: no cover - depends on the environment
 from ... import And, Condition, Lookup, Not, Or
 from ..._capabilities import Capabilities
 from ..._conditions import LOOKUPS
-from ..._quirks import Quirk
 from ..._query import Query
+from ..._quirks import Quirk
 from ..._storage import StorageAdapter
 from ..._values import sort_key
 from ...memory import MemoryStorage
@@ -93,9 +93,7 @@ class Space:
             st.sampled_from(numbers), st.text("aAb.*$é", max_size=3), st.sampled_from(DATES)
         )
         self.scalar = st.one_of(st.none(), st.booleans(), self.comparable)
-        self.small_record = st.fixed_dictionaries(
-            {}, optional={"x": self.scalar, "y": self.scalar}
-        )
+        self.small_record = st.fixed_dictionaries({}, optional={"x": self.scalar, "y": self.scalar})
         self.value = st.one_of(self.scalar, st.lists(self.scalar, max_size=3), self.small_record)
         # a value that is not a list (an element of a list, without nesting lists)
         self.element = st.one_of(self.scalar, self.small_record)
@@ -125,11 +123,9 @@ class Space:
             if has(Quirk.SUBDOCUMENT_EQUALITY_IGNORES_KEY_ORDER):
                 small = small.filter(lambda record: len(record) < 2)
             element = scalar | small
-            lists = st.lists(scalar, max_size=3)
-            if has(Quirk.LIST_EQUALITY_SPLIT_BY_LOOKUP):
-                value = element
-            else:
-                value = element | lists
+            # a list as a value compares with whole lists and element lists
+            split = has(Quirk.LIST_EQUALITY_SPLIT_BY_LOOKUP)
+            value = element if split else element | st.lists(scalar, max_size=3)
             if not self.capabilities.nested_lists:
                 return element if name in ("equals", "ne") else st.lists(element, max_size=3)
             return value if name in ("equals", "ne") else st.lists(value, max_size=3)

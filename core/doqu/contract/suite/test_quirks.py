@@ -8,6 +8,7 @@ Several of these cases come from MongoDB's semantics as other projects' test sui
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from ... import Lookup
@@ -20,7 +21,7 @@ from ._support import keys, seed
 __all__ = ["QuirkContract"]
 
 
-def found(storage: StorageAdapter, records: dict[str, dict[str, Any]], *lookup: Any) -> set[Any]:
+def found(storage: StorageAdapter, records: Mapping[str, Any], *lookup: Any) -> set[Any]:
     """The keys of ``records`` that ``Lookup(*lookup)`` matches on ``storage``."""
     seed(storage, records)
     return keys(storage.find().where(Lookup(*lookup)))
@@ -48,9 +49,7 @@ class QuirkContract(StorageFixtures):
         assert found(storage, SHAPES, "shape.color", "ne", "red") == want
         assert keys(storage.find().where(Lookup("shape.color", "nin", ["red"]))) == want
 
-    def test_quirk_equals_a_whole_subdocument_through_a_list(
-        self, storage: StorageAdapter
-    ) -> None:
+    def test_quirk_equals_a_whole_subdocument_through_a_list(self, storage: StorageAdapter) -> None:
         records = {"in": {"a": {"b": [{"c": 1}]}}, "other": {"a": {"b": [{"c": 2}]}}}
         want = expected(storage, Quirk.SUBDOCUMENT_THROUGH_A_LIST_MATCHES_NOTHING, {"in"}, set())
         assert found(storage, records, "a.b", "equals", {"c": 1}) == want
@@ -65,7 +64,7 @@ class QuirkContract(StorageFixtures):
         )
 
     @requires("nan_values")
-    def test_quirk_nan_equals_nan_and_compares_below_numbers(
+    def test_quirk_nan_equals_nan_and_is_not_less_than_a_number(
         self, storage: StorageAdapter
     ) -> None:
         records = {"nan": {"n": math.nan}, "one": {"n": 1.0}}
@@ -75,9 +74,7 @@ class QuirkContract(StorageFixtures):
         )
         assert keys(storage.find().where(Lookup("n", "lt", 1.0))) == set()
 
-    def test_quirk_contains_all_none_matches_a_missing_field(
-        self, storage: StorageAdapter
-    ) -> None:
+    def test_quirk_contains_all_none_matches_a_missing_field(self, storage: StorageAdapter) -> None:
         records = {"missing": {}, "null": {"t": None}, "set": {"t": ["x"]}}
         quirk = Quirk.CONTAINS_ALL_NONE_MISSES_A_MISSING_FIELD
         assert found(storage, records, "t", "contains_all", [None]) == expected(
@@ -85,9 +82,7 @@ class QuirkContract(StorageFixtures):
         )
 
     @requires("nested_lists", "regex")
-    def test_quirk_numbered_path_regex_inside_a_nested_list(
-        self, storage: StorageAdapter
-    ) -> None:
+    def test_quirk_numbered_path_regex_inside_a_nested_list(self, storage: StorageAdapter) -> None:
         records = {"nested": {"a": [["xy"]]}, "deeper": {"a": [[{"b": "xy"}]]}}
         quirk = Quirk.NUMBERED_PATH_REGEX_ENTERS_A_NESTED_LIST
         assert found(storage, records, "a.0", "matches", "^x") == expected(
