@@ -30,6 +30,7 @@ from ._fields import DeclaredField, Field
 from ._hookspecs import BackendSpec, Target, hookimpl
 from ._indexes import Index
 from ._query import Query, QuerySpec
+from ._quirks import Quirk
 from ._storage import StorageAdapter
 
 __version__ = "1.0.0a1"
@@ -51,6 +52,7 @@ __all__ = [
     "hookimpl",
     "Index",
     "KnownGap",
+    "Quirk",
     "Lookup",
     "Not",
     "Or",

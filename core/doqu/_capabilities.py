@@ -9,8 +9,10 @@ capability it cannot honour fails those tests.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from ._quirks import Quirk
 
 __all__ = ["Capabilities", "KnownGap"]
 
@@ -62,6 +64,9 @@ class Capabilities:
     #: further value types the backend stores natively (e.g. ``bson.ObjectId``), so records
     #: read from it can be written back; values of these types are opaque to other backends.
     native_types: tuple[type, ...] = ()
+    #: the backend's declared differences from the reference semantics, each with its exact
+    #: rule (see :class:`~doqu.Quirk`); the contract checks the rule where one is declared.
+    quirks: frozenset[Quirk] = frozenset()
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -81,13 +86,19 @@ class Capabilities:
             )
         return dataclasses.replace(self, **changes)
 
+    def has(self, quirk: Quirk) -> bool:
+        """Whether the backend declares ``quirk``."""
+        return quirk in self.quirks
+
 
 @dataclass(frozen=True, slots=True)
 class KnownGap:
     """A contract test a backend knows it fails, declared by the backend itself.
 
-    The contract suite runs the test as a strict ``xfail``: it must fail (with ``raises``,
-    when given), and when it starts passing the stale declaration fails the run.
+    The contract suite runs the test as a strict ``xfail``: it must fail with ``raises``, and
+    when it starts passing the stale declaration fails the run. A gap names one test, never a
+    whole class or file, and never a randomized test (the suite refuses those): a difference a
+    randomized test finds is declared as a :class:`~doqu.Quirk` instead.
     """
 
     #: contract test id, ``"ClassName::test_name"`` (as ``doqu check --list`` prints it).
@@ -96,5 +107,20 @@ class KnownGap:
     reason: str
     #: ``"not_yet"``: to be fixed; ``"never"``: a limit of the backend or server.
     kind: Literal["not_yet", "never"] = "never"
-    #: the exception type the test is expected to fail with, when it is known.
-    raises: type[BaseException] | None = None
+    #: the exception type the test is expected to fail with (required: a gap accepting any
+    #: failure would hide a new one).
+    raises: type[BaseException] = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.raises, type) and issubclass(self.raises, BaseException)):
+            raise TypeError(
+                f"KnownGap {self.test!r}: raises= takes the exception type the test fails "
+                f"with, got {self.raises!r}; e.g. raises=AssertionError"
+            )
+        cls, _, name = self.test.partition("::")
+        if not (cls and name.startswith("test") and "::" not in name and "/" not in cls):
+            raise ValueError(
+                f"KnownGap test {self.test!r} does not name one contract test: give "
+                "'ClassName::test_name' (doqu check --list prints them); a gap never covers "
+                "a whole class or file"
+            )

@@ -15,6 +15,7 @@ from ._hookspecs import BackendSpec, Target, hookimpl
 from ._paths import path_values, set_path, unwound
 from ._protocol import BackendProtocol
 from ._query import Key, QuerySpec
+from ._quirks import Quirk
 from ._records import Record, check_record, copied
 from ._regex import compile_pattern
 from ._storage import StorageAdapter
@@ -32,6 +33,7 @@ __all__ = [
     "Condition",
     "Key",
     "KnownGap",
+    "Quirk",
     "Lookup",
     "Not",
     "Or",

@@ -318,7 +318,7 @@ def test_a_known_gap_runs_as_an_expected_failure(run_suite: Any) -> None:
 
 
 def test_a_known_gap_that_passes_fails_the_run(run_suite: Any) -> None:
-    storage = _with_gap(MemoryStorage, KnownGap(MICROSECONDS, "fixed since"))
+    storage = _with_gap(MemoryStorage, KnownGap(MICROSECONDS, "fixed since", raises=AssertionError))
     outcome = run_suite(Target("stale", factory=storage), "-k", "microseconds")
     assert outcome.ids("failed") == {MICROSECONDS}
     assert "XPASS(strict)" in str(outcome.reports[-1].longrepr)
@@ -331,9 +331,52 @@ def test_a_known_gap_failing_otherwise_than_declared_fails(run_suite: Any) -> No
 
 
 def test_a_known_gap_naming_no_test_fails(run_suite: Any) -> None:
-    storage = _with_gap(MemoryStorage, KnownGap("SaveContract::test_nothing", "typo"))
+    storage = _with_gap(
+        MemoryStorage, KnownGap("SaveContract::test_nothing", "typo", raises=AssertionError)
+    )
     outcome = run_suite(Target("typo", factory=storage), "-k", "known_gaps")
     assert outcome.ids("failed") == {"TargetContract::test_target_known_gaps_name_contract_tests"}
+
+
+def test_a_known_gap_needs_the_exception_it_expects() -> None:
+    with pytest.raises(TypeError, match="raises"):
+        KnownGap(MICROSECONDS, "keeps ms")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="raises= takes the exception type"):
+        KnownGap(MICROSECONDS, "keeps ms", raises=None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "test", ["DifferentialContract", "test_differential.py", "a/b::test_x", "Save::x", ""]
+)
+def test_a_known_gap_covering_more_than_one_test_is_refused(test: str) -> None:
+    with pytest.raises(ValueError, match="does not name one contract test"):
+        KnownGap(test, "too wide", raises=AssertionError)
+
+
+RANDOMIZED = "DifferentialContract::test_differential_queries_match_the_reference"
+
+
+def test_a_known_gap_on_a_randomized_test_is_refused(run_suite: Any) -> None:
+    gap = KnownGap(RANDOMIZED, "differs somewhere", raises=AssertionError)
+    storage = _with_gap(MemoryStorage, gap)
+    outcome = run_suite(
+        Target("random", factory=storage), "-k", "differential_queries_match or known_gaps"
+    )
+    assert outcome.ids("failed") == {
+        RANDOMIZED,
+        "TargetContract::test_target_known_gaps_name_contract_tests",
+    }
+    refused = [report for report in outcome.reports if "differential" in report.nodeid]
+    assert "declare the difference as a doqu.Quirk" in str(refused[0].longrepr)
+
+
+def test_the_randomized_tests_are_the_differential_ones() -> None:
+    from doqu.contract._suite import randomized_test_ids
+
+    assert randomized_test_ids() == [
+        RANDOMIZED,
+        "DifferentialContract::test_differential_queries_through_lists_match_the_reference",
+    ]
 
 
 def test_an_unavailable_target_is_skipped_with_its_reason(run_suite: Any) -> None:

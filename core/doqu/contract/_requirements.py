@@ -8,7 +8,7 @@ declares what it cannot do. Backend names never appear here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -19,6 +19,8 @@ __all__ = [
     "contract_id",
     "declared_capabilities",
     "expect_known_gap",
+    "is_randomized",
+    "randomized",
     "required_capabilities",
     "requires",
     "skip_undeclared",
@@ -26,6 +28,9 @@ __all__ = [
 
 #: the marker :func:`requires` applies; registered by the ``doqu_contract`` pytest plugin.
 MARKER = "doqu_requires"
+#: the attribute :func:`randomized` sets on a test function.
+_RANDOMIZED = "__doqu_randomized__"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def requires(*capabilities: str) -> pytest.MarkDecorator:
@@ -42,6 +47,18 @@ def requires(*capabilities: str) -> pytest.MarkDecorator:
             f"valid names: {', '.join(known)}"
         )
     return pytest.mark.doqu_requires(*capabilities)
+
+
+def randomized(function: F) -> F:
+    """Mark a contract test as randomized: no :class:`~doqu.KnownGap` may cover it, since a gap
+    would hide every difference it could find, not just the one declared."""
+    setattr(function, _RANDOMIZED, True)
+    return function
+
+
+def is_randomized(function: Callable[..., Any]) -> bool:
+    """Whether :func:`randomized` marked ``function``."""
+    return bool(getattr(function, _RANDOMIZED, False))
 
 
 def required_capabilities(node: pytest.Item) -> tuple[str, ...]:
@@ -88,6 +105,13 @@ def expect_known_gap(node: pytest.Item, gaps: Sequence[KnownGap], backend: str) 
     test = contract_id(node.function)
     for gap in gaps:
         if gap.test == test:
+            if is_randomized(node.function):
+                pytest.fail(
+                    f"{backend} declares a KnownGap for the randomized test {test!r}: a gap "
+                    "there would hide every difference it finds; declare the difference as "
+                    "a doqu.Quirk (or a capability) instead",
+                    pytrace=False,
+                )
             node.add_marker(
                 pytest.mark.xfail(
                     strict=True,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ._requirements import declared_capabilities
+from ._requirements import declared_capabilities, is_randomized
 from .suite.test_bad_input import BadQueryInputContract, BadWriteInputContract
 from .suite.test_composition import CompositionContract
 from .suite.test_concurrency import ConcurrencyContract
 from .suite.test_container import ContainerContract, LifecycleContract
+from .suite.test_corners import CornerContract
 from .suite.test_date_lookups import DatePartLookupContract
 from .suite.test_delete import ClearContract, DeleteContract
 from .suite.test_differential import DifferentialContract
@@ -25,6 +26,7 @@ from .suite.test_lookups import ComparisonLookupContract, EqualityLookupContract
 from .suite.test_nested import NestedLookupContract
 from .suite.test_ordering import OrderingContract
 from .suite.test_query_writes import QueryDeleteContract, QueryUpdateContract
+from .suite.test_quirks import QuirkContract
 from .suite.test_round_trip import RoundTripContract
 from .suite.test_save import PartialWriteContract, SaveContract, SaveManyContract
 from .suite.test_slicing import SlicingContract
@@ -35,7 +37,13 @@ from .suite.test_value_types import ValueTypeContract
 from .suite.test_values import DistinctValuesContract
 from .suite.test_views import DocumentViewContract
 
-__all__ = ["CONTRACT_CLASSES", "ContractSuite", "contract_requirements", "contract_test_ids"]
+__all__ = [
+    "CONTRACT_CLASSES",
+    "ContractSuite",
+    "contract_requirements",
+    "contract_test_ids",
+    "randomized_test_ids",
+]
 
 
 class ContractSuite(
@@ -43,6 +51,8 @@ class ContractSuite(
     DurabilityContract,
     RoundTripContract,
     DifferentialContract,
+    QuirkContract,
+    CornerContract,
     ConcurrencyContract,
     HostileInputContract,
     BadQueryInputContract,
@@ -94,6 +104,16 @@ CONTRACT_CLASSES: tuple[type, ...] = tuple(reversed(ContractSuite.__bases__))
 def contract_test_ids() -> list[str]:
     """Every contract test's id, ``"ClassName::test_name"``, as ``KnownGap.test`` takes it."""
     return [test for test, _ in contract_requirements()]
+
+
+def randomized_test_ids() -> list[str]:
+    """The ids of the randomized contract tests, which no ``KnownGap`` may cover."""
+    return [
+        f"{cls.__name__}::{name}"
+        for cls in CONTRACT_CLASSES
+        for name, test in vars(cls).items()
+        if name.startswith("test") and is_randomized(test)
+    ]
 
 
 def contract_requirements() -> list[tuple[str, tuple[str, ...]]]:
