@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from ._conditions import MATCH_ALL, And, Condition, Not, Or, conjunction, parse_conditions
 from ._conversion import Convertible, codec_for
 from ._records import check_changes, check_field_name
+from ._values import sort_key
 from .errors import InvalidArgumentError, InvalidFieldNameError, QueryError
 
 #: the largest slice bound passed on to a backend (drivers take 64-bit counts, and offset plus
@@ -239,11 +240,12 @@ class Query(Generic[T]):
     def values(self, name: str) -> list[Any]:
         """Distinct values of field ``name`` (dotted allowed; lists unwound) under the conditions.
 
-        Order is unspecified; missing fields contribute nothing.
+        Values come in doqu's total order (``doqu._values.sort_key``), whatever the backend
+        returned; missing fields contribute nothing.
         """
         check_field_name(name, dotted=True, where="values() field")
         self._refuse_window("values()")
-        return self.storage.distinct_values(self._spec, name)
+        return sorted(self.storage.distinct_values(self._spec, name), key=sort_key)
 
     def delete(self) -> int:
         """Delete every matching document; return how many were deleted."""

@@ -159,6 +159,8 @@ def check(url: str, *, select: str | None = None, exitfirst: bool = False) -> Ch
             exit_code = int(pytest.main(arguments, plugins=[run]))
         finally:
             configuration.set_hypothesis_home_dir(home)
+    if exit_code == pytest.ExitCode.INTERRUPTED:  # pytest caught Ctrl-C: pass it on
+        raise KeyboardInterrupt
 
     from . import CONTRACT_VERSION
 
