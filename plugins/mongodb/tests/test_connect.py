@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-
 import uuid
 import warnings
 from collections.abc import Iterator
