@@ -29,7 +29,7 @@ from .._storage import StorageAdapter
 from .._url import mask_password, parse_url
 from ..errors import ConfigurationError, DoquError
 from ._check_report import SEVERITY, CheckReport, CheckResult, Outcome
-from ._requirements import contract_id, required_capabilities
+from ._requirements import contract_id, required_capabilities, select_by_contract_class
 
 __all__ = ["PLUGIN_NAME", "CheckRun", "check"]
 
@@ -64,8 +64,7 @@ class CheckRun:
     def pytest_itemcollected(self, item: pytest.Item) -> None:
         if isinstance(item, pytest.Function):
             test = contract_id(item.function)
-            # -k selects by the contract class too, not only by the class pytest collects
-            item.extra_keyword_matches.add(test.partition("::")[0])
+            select_by_contract_class(item)  # also when pytest plugins do not autoload
             case = item.name[len(item.originalname) :]  # "[param]" or ""
             self._ids[item.nodeid] = (test + case, required_capabilities(item))
 

@@ -21,11 +21,14 @@ __all__ = [
     "expect_known_gap",
     "required_capabilities",
     "requires",
+    "select_by_contract_class",
     "skip_undeclared",
 ]
 
 #: the marker :func:`requires` applies; registered by the ``doqu_contract`` pytest plugin.
 MARKER = "doqu_requires"
+# the package the contract tests live in
+_SUITE = __name__.rpartition(".")[0] + ".suite"
 
 
 def requires(*capabilities: str) -> pytest.MarkDecorator:
@@ -74,6 +77,12 @@ def contract_id(function: Callable[..., Any]) -> str:
     pytest parametrisation) never changes the id a :class:`~doqu.KnownGap` refers to.
     """
     return "::".join(function.__qualname__.split(".")[-2:])
+
+
+def select_by_contract_class(item: pytest.Item) -> None:
+    """Let ``-k SaveContract`` select a contract test under whichever class collects it."""
+    if isinstance(item, pytest.Function) and item.function.__module__.startswith(_SUITE):
+        item.extra_keyword_matches.add(contract_id(item.function).partition("::")[0])
 
 
 def expect_known_gap(node: pytest.Item, gaps: Sequence[KnownGap], backend: str) -> None:
