@@ -8,14 +8,19 @@ import sys
 import time
 
 
-def test_closed_pipe_ends_without_a_traceback() -> None:
-    # as in ``doqu backends --json | head -0``: the reader is gone before doqu writes
-    process = subprocess.Popen(
-        [sys.executable, "-m", "doqu", "backends", "--json"],
+def start(*args: str) -> subprocess.Popen[str]:
+    """``python -m doqu ARGS``, its output and errors piped to the test."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "doqu", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_closed_pipe_ends_without_a_traceback() -> None:
+    # as in ``doqu backends --json | head -0``: the reader is gone before doqu writes
+    process = start("backends", "--json")
     assert process.stdout is not None
     process.stdout.close()
     _, err = process.communicate(timeout=120)
@@ -25,12 +30,7 @@ def test_closed_pipe_ends_without_a_traceback() -> None:
 
 
 def test_ctrl_c_exits_130_with_one_line() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "doqu", "check", "memory://"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start("check", "memory://")
     time.sleep(4)  # inside the run, past start-up
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
