@@ -20,6 +20,7 @@ from typing import Any
 
 from ._capabilities import Capabilities
 from ._limits import check_limits
+from ._names import split_key
 from ._records import check_field_name, check_value
 from ._regex import check_pattern
 from .errors import (
@@ -38,10 +39,9 @@ __all__ = [
     "Not",
     "Or",
     "Q",
+    "conjunction",
     "parse_conditions",
 ]
-
-_SEP = "__"
 
 
 def _fail(lookup: str, field: str, value: Any, expected: str) -> InvalidLookupValueError:
@@ -236,22 +236,29 @@ class Not(Condition):
 MATCH_ALL = And(())
 
 
-def parse_conditions(conditions: Mapping[str, Any]) -> list[Condition]:
-    """Turn ``{"age__gte": 18, "address.city": "Oslo"}`` into checked :class:`Lookup` leaves.
+def parse_conditions(
+    conditions: Mapping[str, Any], doc_class: type[Any] | None = None
+) -> list[Condition]:
+    """Turn ``{"age__gte": 18, "address__city__in": [...]}`` into checked :class:`Lookup` leaves.
 
-    A key without ``__`` is an ``equals`` test. A key with ``__`` must end in a known lookup:
-    a typo such as ``age__gtt`` is an error, never a silent equality on a field named
-    ``age__gtt``.
+    A key without ``__`` is an ``equals`` test. Otherwise ``__`` separates path parts and the
+    last part must be a known lookup, unless ``doc_class`` declares the whole key as a nested
+    field (rules in ``doqu._names``): a typo such as ``age__gtt`` is an error, never a silent
+    equality on a field nobody has.
     """
     leaves: list[Condition] = []
     for key, value in conditions.items():
         if not isinstance(key, str):
             check_field_name(key)
-        field, sep, lookup = key.rpartition(_SEP)
-        if not sep:
-            field, lookup = key, "equals"
+        field, lookup = split_key(key, LOOKUPS, doc_class)
         leaves.append(Lookup(field, lookup, value))
     return leaves
+
+
+def conjunction(conditions: Iterable[Condition], leaves: list[Condition]) -> Condition:
+    """``conditions`` and ``leaves`` joined with AND (one condition stays itself)."""
+    items = [_as_condition(c) for c in conditions] + leaves
+    return items[0] if len(items) == 1 else And(tuple(items))
 
 
 def Q(*conditions: Condition, **lookups: Any) -> Condition:  # noqa: N802 - Django's name
@@ -259,5 +266,4 @@ def Q(*conditions: Condition, **lookups: Any) -> Condition:  # noqa: N802 - Djan
 
     Positional conditions and keyword lookups are joined with AND.
     """
-    items = [_as_condition(c) for c in conditions] + parse_conditions(lookups)
-    return items[0] if len(items) == 1 else And(tuple(items))
+    return conjunction(conditions, parse_conditions(lookups))

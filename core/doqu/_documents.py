@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, dataclass_transf
 from ._class_views import combined_view
 from ._declare import declare_annotated
 from ._fields import DeclaredField, Field, Kind, Rule, RuleError, short_repr
+from ._names import declared_rule
 from ._records import KEY_FIELD, Record
 from ._values import MISSING
 from ._views import View, plain
@@ -214,12 +215,7 @@ class Document(View):
         fields; names the schema does not declare are not checked.
         """
         for name, value in changes.items():
-            first, *rest = name.split(".")
-            rule: Rule | None = cls.__fields__.get(first)
-            for part in rest:
-                if rule is None:
-                    break
-                rule = rule.child(part)
+            rule: Rule | None = declared_rule(cls.__fields__, name)
             if rule is None:
                 continue
             try:

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from ._conditions import MATCH_ALL, And, Condition, Not, Or, Q
+from ._conditions import MATCH_ALL, And, Condition, Not, Or, conjunction, parse_conditions
 from ._conversion import Convertible, codec_for
 from ._records import check_changes, check_field_name
+from ._values import sort_key
 from .errors import InvalidArgumentError, InvalidFieldNameError, QueryError
 
 #: the largest slice bound passed on to a backend (drivers take 64-bit counts, and offset plus
@@ -92,13 +93,17 @@ class Query(Generic[T]):
         """Keep documents matching every condition: ``where(age__gte=18, name="Ann")``."""
         if not conditions and not lookups:
             return self
-        return self._narrowed(Q(*conditions, **lookups))
+        return self._narrowed(self._condition(conditions, lookups))
 
     def where_not(self, *conditions: Condition, **lookups: Any) -> Query[T]:
         """Drop documents matching all of the conditions."""
         if not conditions and not lookups:
             raise QueryError("where_not() needs at least one condition")
-        return self._narrowed(Not(Q(*conditions, **lookups)))
+        return self._narrowed(Not(self._condition(conditions, lookups)))
+
+    def _condition(self, conditions: tuple[Condition, ...], lookups: dict[str, Any]) -> Condition:
+        # keywords are read against doc_class, which may declare nested fields (``_names``)
+        return conjunction(conditions, parse_conditions(lookups, self.doc_class))
 
     def order_by(self, *names: str) -> Query[T]:
         """Order by fields, ``-name`` for descending; replaces any earlier order.
@@ -235,11 +240,12 @@ class Query(Generic[T]):
     def values(self, name: str) -> list[Any]:
         """Distinct values of field ``name`` (dotted allowed; lists unwound) under the conditions.
 
-        Order is unspecified; missing fields contribute nothing.
+        Values come in doqu's total order (``doqu._values.sort_key``), whatever the backend
+        returned; missing fields contribute nothing.
         """
         check_field_name(name, dotted=True, where="values() field")
         self._refuse_window("values()")
-        return self.storage.distinct_values(self._spec, name)
+        return sorted(self.storage.distinct_values(self._spec, name), key=sort_key)
 
     def delete(self) -> int:
         """Delete every matching document; return how many were deleted."""

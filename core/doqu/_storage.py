@@ -205,6 +205,21 @@ class StorageAdapter(abc.ABC):
             f"{type(self).__name__}.key_to_str() does not handle {type(key).__name__} keys"
         )
 
+    def _string_form_hint(self, key: Key) -> str:
+        """A note when a missing str ``key`` is the string form of a key of another kind."""
+        if not isinstance(key, str):
+            return ""
+        try:
+            other = self.key_from_str(key)
+        except DoquError:
+            return ""
+        if type(other) is str:
+            return ""
+        return (
+            f"; {key!r} is the string form of the {type(other).__name__} key {other!r}: "
+            f"pass storage.key_from_str({key!r}) to reach it"
+        )
+
     def key_from_str(self, text: str) -> Key:
         """The key whose string form is ``text`` (see :meth:`key_to_str`)."""
         if not isinstance(text, str) or not text:
@@ -318,9 +333,12 @@ class StorageAdapter(abc.ABC):
             missing = [key for key in keys if key not in found]
             if missing:
                 raise DocumentNotFoundError(
-                    f"no record with key {missing[0]!r} in {self!r}"
-                    if len(missing) == 1
-                    else f"no records with keys {missing!r} in {self!r}",
+                    (
+                        f"no record with key {missing[0]!r} in {self!r}"
+                        if len(missing) == 1
+                        else f"no records with keys {missing!r} in {self!r}"
+                    )
+                    + "".join(map(self._string_form_hint, missing)),
                     key=missing[0],
                 )
             # a key asked for twice must not hand out one shared record twice

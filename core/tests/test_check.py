@@ -22,7 +22,8 @@ from doqu.errors import BackendError
 from doqu.memory import MemoryStorage
 
 COUNTS = re.compile(
-    r"^(\d+) passed, (\d+) failed, (\d+) skipped by capability, (\d+) declared gaps; (\d+) tests$",
+    r"^(\d+) passed, (\d+) failed, (\d+) skipped by capability, (\d+) declared gaps; "
+    r"(\d+) items of (\d+) tests$",
     re.MULTILINE,
 )
 
@@ -145,10 +146,11 @@ def test_check_of_the_memory_backend_passes_and_reports_the_capability_skips(
     assert "Declared gaps" not in out
     found = COUNTS.search(out)
     assert found is not None, out
-    passed, failed, skipped, gaps, total = map(int, found.groups())
+    passed, failed, skipped, gaps, total, tests = map(int, found.groups())
     assert (failed, skipped, gaps) == (0, 2, 0)
     assert passed == total - 2
-    assert total >= len(contract_test_ids())  # parametrised tests count once per case
+    assert tests == len(contract_test_ids())  # what --list counts
+    assert total > tests  # parametrised tests count once per case
     assert out.endswith(f"OK: 'memory' passes contract suite {CONTRACT_VERSION}\n")
 
 
@@ -178,7 +180,7 @@ def test_check_reports_failures_declared_gaps_and_stale_gaps(
         "deletes nothing\n"
     ) in out
     assert out.endswith(
-        "\n1 passed, 3 failed, 0 skipped by capability, 1 declared gaps; 5 tests\n"
+        "\n1 passed, 3 failed, 0 skipped by capability, 1 declared gaps; 5 items of 5 tests\n"
         f"FAILED: 'leaky' does not pass contract suite {CONTRACT_VERSION}\n"
     )
 
@@ -212,7 +214,7 @@ def test_check_that_selects_no_test_fails(capsys: pytest.CaptureFixture[str]) ->
     status, out, _ = doqu(capsys, "check", "memory://", "-k", "no_such_contract_test")
     assert status == 1
     assert out.endswith(
-        "\n0 passed, 0 failed, 0 skipped by capability, 0 declared gaps; 0 tests\n"
+        "\n0 passed, 0 failed, 0 skipped by capability, 0 declared gaps; 0 items of 0 tests\n"
         "FAILED: no contract test ran (pytest exit code 5)\n"
     )
 
@@ -276,7 +278,10 @@ def test_list_prints_the_contract_version_and_every_test_with_its_capabilities(
     assert (status, err) == (0, "")
     header, *lines = out.splitlines()
     ids = contract_test_ids()
-    assert header == f"doqu contract suite {CONTRACT_VERSION}: {len(ids)} tests"
+    assert header == (
+        f"doqu contract suite {CONTRACT_VERSION}: {len(ids)} tests (a run reports items: "
+        "one per case of a parametrised test)"
+    )
     assert [line.split("  (requires ")[0] for line in lines] == ids
     assert "LifecycleContract::test_reconnect_keeps_the_records  (requires persistent)" in lines
     assert "SaveContract::test_save_with_key_stores_under_that_key" in lines

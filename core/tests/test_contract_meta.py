@@ -399,6 +399,14 @@ def test_a_plain_callable_is_a_factory(run_suite: Any) -> None:
     assert outcome.count("passed") > 20
 
 
+def test_k_selects_by_contract_class_in_a_plugins_own_tests(run_suite: Any) -> None:
+    # as ``doqu check -k SaveContract`` does, though the collecting class is TestInner
+    outcome = run_suite(MemoryStorage, "-k", "SaveContract")
+    saves = {test for test in contract_test_ids() if test.startswith("SaveContract::")}
+    assert saves
+    assert outcome.ids("passed") == saves
+
+
 def test_a_suite_without_a_factory_says_what_to_override(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         "from doqu.contract import ContractSuite\nclass TestBare(ContractSuite):\n    pass\n"

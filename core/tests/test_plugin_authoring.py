@@ -9,14 +9,19 @@ the same way shows that ``doqu check`` names exactly the methods it is missing.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from doqu import __version__ as doqu_version
+from doqu.backend import URL, parse_url
 from doqu.contract import CONTRACT_VERSION
 
 REPO = Path(__file__).resolve().parents[2]
@@ -96,7 +101,8 @@ def test_installed_shelve_plugin_is_listed_connects_persists_and_passes_the_cont
     assert "\n  integer_keys (" in report
     assert "\n  unique_indexes (" in report
     found = re.search(
-        r"^(\d+) passed, 0 failed, (\d+) skipped by capability, 0 declared gaps; (\d+) tests$",
+        r"^(\d+) passed, 0 failed, (\d+) skipped by capability, 0 declared gaps; "
+        r"(\d+) items of \d+ tests$",
         report,
         re.MULTILINE,
     )
@@ -139,7 +145,78 @@ def test_the_plugin_guide_quotes_the_example_as_it_is() -> None:
     quotes = QUOTE.findall(guide)
     assert len(quotes) == 11
     for path, block in quotes:
-        # every line of the quote is in the file, in order; "..." marks lines left out
-        source = iter((REPO / path).read_text(encoding="utf-8").splitlines())
-        for line in (line for line in block.splitlines() if line.strip() not in ("", "...")):
-            assert any(line == original for original in source), f"{path}: {line!r}"
+        # each run of lines between "..." markers is in the file as it is, without a line
+        # left out or added, and the runs come in the file's order (blank lines aside)
+        source = [line for line in (REPO / path).read_text(encoding="utf-8").splitlines() if line]
+        start = 0
+        for run in _runs(block):
+            found = next(
+                (i for i in range(start, len(source)) if source[i : i + len(run)] == run), None
+            )
+            assert found is not None, f"{path}: not quoted as it is: {run!r}"
+            start = found + len(run)
+
+
+def _runs(block: str) -> list[list[str]]:
+    """The quoted lines of ``block`` in runs, split at "..." lines, blank lines dropped."""
+    runs: list[list[str]] = [[]]
+    for line in block.splitlines():
+        if line.strip().partition("  #")[0] == "...":
+            runs.append([])
+        elif line.strip():
+            runs[-1].append(line)
+    return [run for run in runs if run]
+
+
+def test_the_guides_debugging_sample_is_what_doqu_backends_prints(tmp_path: Path) -> None:
+    # the plugin of section 7: distribution doqu-mine 1.0.0a1 with a misspelled hook
+    (tmp_path / "doqu_mine.py").write_text(
+        "import doqu\n\n@doqu.hookimpl\ndef doqu_backend():\n    return []\n"
+    )
+    info = tmp_path / "doqu_mine-1.0.0a1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: doqu-mine\nVersion: 1.0.0a1\n")
+    (info / "entry_points.txt").write_text("[doqu]\nmine = doqu_mine\n")
+    environment = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    environment.pop("DOQU_STRICT_PLUGINS", None)
+    printed = subprocess.run(
+        [sys.executable, "-m", "doqu", "backends"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stdout.splitlines()
+    guide = (REPO / "docs" / "plugin-guide.md").read_text(encoding="utf-8")
+    sample = guide.split("## 7.")[1].split("```\n$ doqu backends\n")[1].split("```")[0]
+    # every sample line is printed, in order (other installed backends may come between);
+    # columns are compared without their padding, and "..." stands for the rest of a line
+    lines = iter(" ".join(line.split()) for line in printed)
+    for expected in (" ".join(line.split()) for line in sample.splitlines()):
+        head = expected.removesuffix("...")
+        assert any(
+            line.startswith(head) if head != expected else line == expected for line in lines
+        ), f"not printed: {expected!r}\n" + "\n".join(printed)
+
+
+def test_the_guide_documents_every_url_attribute_as_parse_url_fills_it() -> None:
+    guide = (REPO / "docs" / "plugin-guide.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^  \| `(\w+)` \| [^|]+ \| ([^|]+) \| ([^|]+) \|$", guide, re.MULTILINE)
+    assert [name for name, *_ in rows] == [field.name for field in dataclasses.fields(URL)]
+    for url, column in [("mongodb://ann:pw@h1:27017,h2/app?w=1", 1), ("shelve:///tmp/app.db", 2)]:
+        parsed = parse_url(url)
+        for name, *examples in rows:
+            shown = examples[column - 1].strip()
+            if name == "raw":
+                assert getattr(parsed, name) == url
+                continue
+            value = getattr(parsed, name)
+            expected = None if shown == "`None`" else "" if shown == "(empty)" else shown.strip("`")
+            assert value == expected, f"{url}: {name} is {value!r}, the guide says {shown}"
+
+
+def test_contributing_and_the_guide_name_the_public_toolkit() -> None:
+    for doc in ["CONTRIBUTING.md", "docs/plugin-guide.md"]:
+        text = (REPO / doc).read_text(encoding="utf-8")
+        assert "doqu.backend.run" in text, doc
+        assert not re.search(r"doqu\._\w+", text), f"{doc} names a private module"

@@ -16,7 +16,10 @@ def format_listing() -> str:
     from ..contract import CONTRACT_VERSION, contract_requirements
 
     tests = contract_requirements()
-    lines = [f"doqu contract suite {CONTRACT_VERSION}: {len(tests)} tests"]
+    lines = [
+        f"doqu contract suite {CONTRACT_VERSION}: {len(tests)} tests (a run reports items: "
+        "one per case of a parametrised test)"
+    ]
     lines += [f"{test}  (requires {', '.join(needs)})" if needs else test for test, needs in tests]
     return "\n".join(lines)
 
@@ -64,7 +67,8 @@ def format_report(report: CheckReport, *, details: bool = False) -> str:
     ]
     if other:
         counts.append(f"{len(other)} skipped for another reason")
-    lines += ["", f"{', '.join(counts)}; {len(report.results)} tests"]
+    tests = len({result.contract_id for result in report.results})
+    lines += ["", f"{', '.join(counts)}; {len(report.results)} items of {tests} tests"]
     if report.ok:
         lines.append(f"OK: {report.backend!r} passes contract suite {report.contract_version}")
     elif not report.results:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -22,7 +23,8 @@ _EXIT_STATUS = """\
 exit status:
   0  success
   1  a problem was found (e.g. a plugin failed to load) or a doqu error occurred
-  2  the command line is wrong"""
+  2  the command line is wrong
+  130  interrupted (Ctrl-C)"""
 
 
 #: the subcommands, in the order ``doqu --help`` shows them.
@@ -48,7 +50,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status: int = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
     except DoquError as error:
         print(f"doqu: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("doqu: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader (e.g. ``| head``) has gone: stop quietly, and keep Python's exit-time
+        # flush of stdout from raising again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return status

@@ -29,7 +29,7 @@ from .._storage import StorageAdapter
 from .._url import mask_password, parse_url
 from ..errors import ConfigurationError, DoquError
 from ._check_report import SEVERITY, CheckReport, CheckResult, Outcome
-from ._requirements import contract_id, required_capabilities
+from ._requirements import contract_id, required_capabilities, select_by_contract_class
 
 __all__ = ["PLUGIN_NAME", "CheckRun", "check"]
 
@@ -69,8 +69,7 @@ class CheckRun:
     def pytest_itemcollected(self, item: pytest.Item) -> None:
         if isinstance(item, pytest.Function):
             test = contract_id(item.function)
-            # -k selects by the contract class too, not only by the class pytest collects
-            item.extra_keyword_matches.add(test.partition("::")[0])
+            select_by_contract_class(item)  # also when pytest plugins do not autoload
             case = item.name[len(item.originalname) :]  # "[param]" or ""
             self._ids[item.nodeid] = (test + case, required_capabilities(item))
 
@@ -164,6 +163,8 @@ def check(url: str, *, select: str | None = None, exitfirst: bool = False) -> Ch
             exit_code = int(pytest.main(arguments, plugins=[run]))
         finally:
             configuration.set_hypothesis_home_dir(home)
+    if exit_code == pytest.ExitCode.INTERRUPTED:  # pytest caught Ctrl-C: pass it on
+        raise KeyboardInterrupt
 
     from . import CONTRACT_VERSION
 

@@ -1,4 +1,4 @@
-"""The ``doqu_contract`` pytest plugin (entry point ``pytest11``): it only registers markers.
+"""The ``doqu_contract`` pytest plugin (entry point ``pytest11``): markers and ``-k`` names.
 
 It loads in every pytest run of an environment where doqu is installed. Importing it imports
 the ``doqu`` package (its user API, about twenty small modules, no driver and no plugin) and
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from .._capabilities import Capabilities
-from ._requirements import MARKER
+from ._requirements import MARKER, select_by_contract_class
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -21,3 +21,8 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{MARKER}(*capabilities): a doqu contract test that runs only on backends declaring "
         f"every named capability ({', '.join(Capabilities.names())})",
     )
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """``-k SaveContract`` selects in a plugin's own tests as it does in ``doqu check``."""
+    select_by_contract_class(item)

@@ -23,6 +23,7 @@ __all__ = [
     "randomized",
     "required_capabilities",
     "requires",
+    "select_by_contract_class",
     "skip_undeclared",
 ]
 
@@ -31,6 +32,8 @@ MARKER = "doqu_requires"
 #: the attribute :func:`randomized` sets on a test function.
 _RANDOMIZED = "__doqu_randomized__"
 F = TypeVar("F", bound=Callable[..., Any])
+# the package the contract tests live in
+_SUITE = __name__.rpartition(".")[0] + ".suite"
 
 
 def requires(*capabilities: str) -> pytest.MarkDecorator:
@@ -91,6 +94,12 @@ def contract_id(function: Callable[..., Any]) -> str:
     pytest parametrisation) never changes the id a :class:`~doqu.KnownGap` refers to.
     """
     return "::".join(function.__qualname__.split(".")[-2:])
+
+
+def select_by_contract_class(item: pytest.Item) -> None:
+    """Let ``-k SaveContract`` select a contract test under whichever class collects it."""
+    if isinstance(item, pytest.Function) and item.function.__module__.startswith(_SUITE):
+        item.extra_keyword_matches.add(contract_id(item.function).partition("::")[0])
 
 
 def expect_known_gap(node: pytest.Item, gaps: Sequence[KnownGap], backend: str) -> None:

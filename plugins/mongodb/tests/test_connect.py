@@ -3,6 +3,8 @@ clients. Clients are built with ``connect=False``: no server is needed."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -300,3 +302,17 @@ class TestURLValidation:
     def test_mongomock_refuses_a_database_name_a_server_refuses(self) -> None:
         with pytest.raises(ConfigurationError, match=r"database 'bad\$db'.*'\$'"):
             connect("mongomock://x/bad$db/c")
+
+
+def test_doqu_backends_url_shows_what_mongomock_narrows() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "doqu", "backends", "mongomock://localhost/db/coll"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    narrowed = result.stdout.splitlines()[-1]
+    assert narrowed.startswith("narrowed:")
+    assert "date_parts" in narrowed  # mongomock has no $year and friends

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ..._storage import StorageAdapter
-from ...errors import InvalidDocumentError
+from ...errors import DocumentNotFoundError, InvalidDocumentError
 from .._fixtures import Oracle, StorageFixtures
 from .._requirements import requires
 from ._support import ordered, seed
@@ -79,6 +79,24 @@ class KeyContract(StorageFixtures):
             storage.key_from_str("~x1")
         with pytest.raises(InvalidDocumentError):
             storage.key_from_str("")
+
+    def test_not_found_says_text_is_the_string_form_of_another_key(
+        self, storage: StorageAdapter
+    ) -> None:
+        # a generated key of a non-str kind (e.g. an ObjectId), or the int 7 where int keys
+        # exist: passing its string form to get() misses, and the error says how to reach it
+        others = [k for k in [storage.save({"n": 1})] if type(k) is not str]
+        if storage.capabilities.integer_keys:
+            others.append(storage.save({"n": 2}, 7))
+        for key in others:
+            text = storage.key_to_str(key)
+            with pytest.raises(DocumentNotFoundError) as missed:
+                storage.get(dict, text)
+            assert f"pass storage.key_from_str({text!r})" in str(missed.value)
+            assert storage.get(dict, storage.key_from_str(text)) == storage.get(dict, key)
+        with pytest.raises(DocumentNotFoundError) as plain:
+            storage.get(dict, "no-such-key")
+        assert "key_from_str" not in str(plain.value)
 
     def test_query_keys_are_the_keys_save_returned(self, storage: StorageAdapter) -> None:
         saved = [storage.save({"n": n}) for n in range(3)]
