@@ -110,6 +110,7 @@ class SQLiteStorage(StorageAdapter):
         unique_indexes=True,
         thread_safe=True,
         persistent=True,
+        durable=True,  # WAL, synchronous=FULL by default: a commit is on disk when acknowledged
         integer_keys=True,
         date_values=True,
         bytes_values=True,

@@ -79,7 +79,20 @@ class _Tables:
             shutil.rmtree(directory, ignore_errors=True)
 
 
+def _connect_args(storage: StorageAdapter) -> tuple[str, dict[str, str]]:
+    """How another process opens the same table: the file's URL and the collection."""
+    if not isinstance(storage, SQLiteStorage):
+        raise TypeError(f"the sqlite target reaches SQLiteStorage only, got {storage!r}")
+    return f"sqlite:///{os.path.abspath(storage.path)}", {"collection": storage.collection}
+
+
 def sqlite_target() -> Target:
     """A file database in a temporary directory: always available (sqlite3 is stdlib)."""
     tables = _Tables()
-    return Target("sqlite", factory=tables.make, oracle=SQLiteOracle, cleanup=tables.remove)
+    return Target(
+        "sqlite",
+        factory=tables.make,
+        oracle=SQLiteOracle,
+        cleanup=tables.remove,
+        connect_args=_connect_args,
+    )
