@@ -9,6 +9,7 @@ import pytest
 from pymongo import monitoring
 
 from doqu import Document, Field
+from doqu._storage import SAVE_MANY_BATCH
 from doqu_mongodb import MongoStorage
 
 
@@ -78,9 +79,12 @@ class TestRoundTrips:
     def test_save_many_is_one_insert_per_batch(
         self, watched: MongoStorage, recorder: Recorder
     ) -> None:
+        # core writes save_many in batches of SAVE_MANY_BATCH so that a failure can say which
+        # keys were written: one insert per batch
         watched.save_many({"n": n} for n in range(5000))
-        assert recorder.names == ["insert"]
-        assert len(recorder.commands[0][1]["documents"]) == 5000
+        assert SAVE_MANY_BATCH == 1000
+        assert recorder.names == ["insert"] * 5
+        assert [len(c[1]["documents"]) for c in recorder.commands] == [1000] * 5
 
     def test_save_many_with_keys_is_one_update(
         self, watched: MongoStorage, recorder: Recorder
