@@ -1,4 +1,4 @@
-"""``python -m bench.memory``: run the ops at each size, print the ratios, write JSON and a chart."""
+"""``python -m bench.memory``: the ops at each size; prints ratios, writes JSON and a chart."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,8 @@ def _measure(size: int, rounds: int) -> dict[str, dict[str, float]]:
             results = []
             for contender in contenders[shift:] + contenders[:shift]:
                 method = getattr(contender, op)
-                spent, result = _cpu(lambda m=method: m(email) if op == "unique" else m())
+                args = (email,) if op == "unique" else ()
+                spent, result = _cpu(partial(method, *args))
                 results.append((contender.name, result))
                 if round_:
                     times[contender.name].append(spent)
@@ -81,7 +83,7 @@ def _measure(size: int, rounds: int) -> dict[str, dict[str, float]]:
 
 def _table(results: dict[int, dict[str, dict[str, float]]]) -> str:
     lines = [
-        "| N | op | floor | memory (scan) | memory-indexed | scan × floor | indexed × floor "
+        "| N | op | floor | memory (scan) | memory-indexed | scan x floor | indexed x floor "
         "| scan ÷ indexed |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -90,8 +92,8 @@ def _table(results: dict[int, dict[str, dict[str, float]]]) -> str:
             floor, scan, indexed = by["floor"], by["memory"], by["memory-indexed"]
             lines.append(
                 f"| {size:,} | {op} | {floor * 1e3:.2f} ms | {scan * 1e3:.2f} ms "
-                f"| {indexed * 1e3:.2f} ms | {scan / floor:.1f}× | {indexed / floor:.2f}× "
-                f"| {scan / indexed:.0f}× |"
+                f"| {indexed * 1e3:.2f} ms | {scan / floor:.1f}x | {indexed / floor:.2f}x "
+                f"| {scan / indexed:.0f}x |"
             )
     return "\n".join(lines)
 

@@ -59,7 +59,7 @@ class Floor(Contender):
         return sum(row["age"] for row in self.rows if row["age"] == AGE)
 
     def unique(self, email: str) -> int:
-        return next(row["age"] for row in self.rows if row["email"] == email)
+        return int(next(row["age"] for row in self.rows if row["email"] == email))
 
     def range_top(self) -> list[float]:
         top = heapq.nsmallest(
@@ -90,7 +90,7 @@ class Memory(Contender):
         return sum(row["age"] for row in self.storage.find(age=AGE))
 
     def unique(self, email: str) -> int:
-        return next(row["age"] for row in self.storage.find(email=email))
+        return int(next(row["age"] for row in self.storage.find(email=email)))
 
     def range_top(self) -> list[float]:
         query = self.storage.find(age__gte=LOW).order_by("score", "email")[:20]

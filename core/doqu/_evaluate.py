@@ -62,6 +62,9 @@ def matcher(condition: Condition) -> Predicate:
         if len(parts) == 1:
             return parts[0]
         if isinstance(condition, And):
+            if len(parts) == 2:  # the common pair, without a generator per record
+                first, second = parts
+                return lambda record: first(record) and second(record)
             return lambda record: all(part(record) for part in parts)
         return lambda record: any(part(record) for part in parts)
     raise TypeError(f"cannot evaluate {type(condition).__name__} {condition!r}: not a condition")
@@ -320,6 +323,43 @@ def _element_lookup(make_test: Callable[[Any], _Test]) -> Callable[[str, Any], P
     return lambda field, value: _some(element_reader(field), make_test(value))
 
 
+#: bound types whose comparison with a stored value of these types is Python's own
+_PLAIN_TYPES: dict[type, frozenset[type]] = {
+    int: frozenset({int, float}),
+    float: frozenset({int, float}),
+    str: frozenset({str}),
+    bool: frozenset({bool}),
+}
+
+
+def _plain_comparison(
+    compare: Callable[[Any, Any], bool], make_test: Callable[[Any], _Test] | None = None
+) -> Callable[[str, Any], Predicate]:
+    """A comparison lookup with a fast path for a top-level field holding a plain value.
+
+    An int, float, str or bool compared with a bound of its bracket compares as Python compares them
+    (NaN compares false either way, as doqu's rule says); anything else (lists, bools, other
+    brackets, dotted paths, a NaN bound) takes the general element test.
+    """
+    general = _element_lookup(make_test or (lambda value: _comparison(compare, value)))
+
+    def build(field: str, value: Any) -> Predicate:
+        test = general(field, value)
+        plain = _PLAIN_TYPES.get(type(value))
+        if plain is None or "." in field or _is_nan(value):
+            return test
+
+        def fast(record: Record) -> bool:
+            stored = record.get(field, MISSING)
+            if type(stored) in plain:
+                return compare(stored, value)
+            return test(record)
+
+        return fast
+
+    return build
+
+
 def _between(field: str, bounds: tuple[Any, Any]) -> Predicate:
     read = element_reader(field)
     low, high = bounds
@@ -365,12 +405,12 @@ def _date_part(part: str) -> Callable[[str, int], Predicate]:
 
 
 _BUILDERS: dict[str, Callable[[str, Any], Predicate]] = {
-    "equals": _element_lookup(lambda value: _one_of([value])),
+    "equals": _plain_comparison(operator.eq, lambda value: _one_of([value])),
     "ne": lambda field, value: _negated(_some(element_reader(field), _one_of([value]))),
-    "gt": _element_lookup(lambda value: _comparison(operator.gt, value)),
-    "gte": _element_lookup(lambda value: _comparison(operator.ge, value)),
-    "lt": _element_lookup(lambda value: _comparison(operator.lt, value)),
-    "lte": _element_lookup(lambda value: _comparison(operator.le, value)),
+    "gt": _plain_comparison(operator.gt),
+    "gte": _plain_comparison(operator.ge),
+    "lt": _plain_comparison(operator.lt),
+    "lte": _plain_comparison(operator.le),
     "between": _between,
     "in": _element_lookup(_one_of),
     "nin": lambda field, values: _negated(_some(element_reader(field), _one_of(values))),

@@ -28,6 +28,9 @@ _SortKey = tuple[Any, ...]
 _NAN_KEY = sort_key(float("nan"))
 _EQUALITY = frozenset({"equals", "in", "contains_any"})
 _RANGES = frozenset({"gt", "gte", "lt", "lte", "between"})
+#: an index serves a query selecting at most 1 / _SCAN_SHARE of the records
+_SCAN_SHARE = 4
+_SMALL = 1000
 
 
 class FieldIndex:
@@ -137,10 +140,14 @@ class FieldIndex:
         return None
 
 
-def candidates(condition: Condition, indexes: dict[str, FieldIndex]) -> set[Key] | None:
+def candidates(
+    condition: Condition, indexes: dict[str, FieldIndex], total: int
+) -> set[Key] | None:
     """Keys of a superset of the records ``condition`` matches, from the smallest usable index.
 
-    ``None`` when no index narrows it: the caller scans. The caller still tests every candidate
+    ``None`` when no index narrows it to a quarter of the ``total`` records: the caller scans
+    (testing a large share of the records by key costs more than a scan). Collections of at
+    most ``_SMALL`` records always use the index: it costs nothing there, and tests see it. The caller still tests every candidate
     with the whole condition, so an index only ever narrows what is tested.
     """
     if not indexes:
@@ -156,4 +163,6 @@ def candidates(condition: Condition, indexes: dict[str, FieldIndex]) -> set[Key]
         found = index.matching(part)
         if found is not None and (best is None or len(found) < len(best)):
             best = found
+    if best is None or (total > _SMALL and len(best) * _SCAN_SHARE > total):
+        return None
     return best

@@ -115,8 +115,8 @@ class _Collection:
 
         Call it holding the lock; the records are the stored ones, which are never mutated.
         """
-        found = candidates(spec.condition, self.fields)
         records = self.records
+        found = candidates(spec.condition, self.fields, len(records))
         items = records.items() if found is None else ((key, records[key]) for key in found)
         return list(run(spec, items))
 
