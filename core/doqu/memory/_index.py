@@ -140,15 +140,14 @@ class FieldIndex:
         return None
 
 
-def candidates(
-    condition: Condition, indexes: dict[str, FieldIndex], total: int
-) -> set[Key] | None:
+def candidates(condition: Condition, indexes: dict[str, FieldIndex], total: int) -> set[Key] | None:
     """Keys of a superset of the records ``condition`` matches, from the smallest usable index.
 
     ``None`` when no index narrows it to a quarter of the ``total`` records: the caller scans
     (testing a large share of the records by key costs more than a scan). Collections of at
-    most ``_SMALL`` records always use the index: it costs nothing there, and tests see it. The caller still tests every candidate
-    with the whole condition, so an index only ever narrows what is tested.
+    most ``_SMALL`` records always use the index: it costs nothing there, and tests see it.
+    The caller still tests every candidate with the whole condition, so an index only ever
+    narrows what is tested.
     """
     if not indexes:
         return None
