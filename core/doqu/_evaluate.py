@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import decimal
+import heapq
 import itertools
 import math
 import operator
@@ -31,7 +32,7 @@ from ._records import Record
 from ._regex import compile_pattern
 from ._values import MISSING, rank, sort_key
 
-__all__ = ["matcher", "run", "sort_records"]
+__all__ = ["element_reader", "matcher", "order_key", "run", "sort_records"]
 
 #: a compiled condition: whether a record matches.
 Predicate = Callable[[Record], bool]
@@ -61,6 +62,9 @@ def matcher(condition: Condition) -> Predicate:
         if len(parts) == 1:
             return parts[0]
         if isinstance(condition, And):
+            if len(parts) == 2:  # the common pair, without a generator per record
+                first, second = parts
+                return lambda record: first(record) and second(record)
             return lambda record: all(part(record) for part in parts)
         return lambda record: any(part(record) for part in parts)
     raise TypeError(f"cannot evaluate {type(condition).__name__} {condition!r}: not a condition")
@@ -78,7 +82,7 @@ def sort_records(
     # sorts are stable (reverse=True too): sorting by the least significant field first
     # leaves ties of each pass in the order of the passes before it
     for field, descending in reversed(order):
-        field_key = _order_key(field, descending)
+        field_key = order_key(field, descending)
         result.sort(key=lambda item: field_key(item[1]), reverse=descending)
     return result
 
@@ -90,10 +94,48 @@ def run(spec: QuerySpec, items: Iterable[tuple[Key, Record]]) -> Iterator[tuple[
     """
     test = matcher(spec.condition)
     selected = items if test is _always else ((k, r) for k, r in items if test(r))
-    if spec.order:
-        selected = sort_records(selected, spec.order)
     stop = None if spec.limit is None else spec.offset + spec.limit
+    if spec.order:
+        if stop is not None and stop <= _TOP:
+            selected = _top_records(selected, spec.order, stop)
+        else:
+            selected = sort_records(selected, spec.order)
     return itertools.islice(selected, spec.offset, stop)
+
+
+#: windows ending at most this far in are picked with a heap, not a sort of every match
+_TOP = 1000
+
+
+class _Descending:
+    """A sort key that orders in reverse, so one tuple can mix directions."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: tuple[Any, ...]) -> None:
+        self.key = key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and self.key == other.key
+
+    def __lt__(self, other: _Descending) -> bool:
+        return other.key < self.key
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _top_records(
+    items: Iterable[tuple[Key, Record]], order: Sequence[tuple[str, bool]], count: int
+) -> list[tuple[Key, Record]]:
+    """The first ``count`` pairs :func:`sort_records` would give, without sorting them all."""
+    keys = [(order_key(field, descending), descending) for field, descending in order]
+
+    def composite(item: tuple[Key, Record]) -> tuple[Any, ...]:
+        record = item[1]
+        fields = [_Descending(key(record)) if desc else key(record) for key, desc in keys]
+        return (*fields, sort_key(item[0]))
+
+    return heapq.nsmallest(count, items, key=composite)
 
 
 # -- paths ------------------------------------------------------------------------------------
@@ -116,7 +158,7 @@ _EMPTY_KEY = (rank(None) - 1,)
 _NONE_KEY = sort_key(None)
 
 
-def _reader(path: str, *, ordering: bool = False) -> _Reader:
+def element_reader(path: str, *, ordering: bool = False) -> _Reader:
     """A function giving the elements ``path`` reaches in a record (see the module docstring).
 
     With ``ordering``, a list the path ends on gives its elements only, or ``_EMPTY``.
@@ -197,8 +239,8 @@ def _plain_value(path: str) -> Callable[[Record], Any]:
     return read
 
 
-def _order_key(field: str, descending: bool) -> Callable[[Record], tuple[Any, ...]]:
-    read = _reader(field, ordering=True)
+def order_key(field: str, descending: bool) -> Callable[[Record], tuple[Any, ...]]:
+    read = element_reader(field, ordering=True)
     pick = max if descending else min
 
     def key(record: Record) -> tuple[Any, ...]:
@@ -278,11 +320,48 @@ def _negated(predicate: Predicate) -> Predicate:
 
 
 def _element_lookup(make_test: Callable[[Any], _Test]) -> Callable[[str, Any], Predicate]:
-    return lambda field, value: _some(_reader(field), make_test(value))
+    return lambda field, value: _some(element_reader(field), make_test(value))
+
+
+#: bound types whose comparison with a stored value of these types is Python's own
+_PLAIN_TYPES: dict[type, frozenset[type]] = {
+    int: frozenset({int, float}),
+    float: frozenset({int, float}),
+    str: frozenset({str}),
+    bool: frozenset({bool}),
+}
+
+
+def _plain_comparison(
+    compare: Callable[[Any, Any], bool], make_test: Callable[[Any], _Test] | None = None
+) -> Callable[[str, Any], Predicate]:
+    """A comparison lookup with a fast path for a top-level field holding a plain value.
+
+    An int, float, str or bool compared with a bound of its bracket compares as Python compares them
+    (NaN compares false either way, as doqu's rule says); anything else (lists, bools, other
+    brackets, dotted paths, a NaN bound) takes the general element test.
+    """
+    general = _element_lookup(make_test or (lambda value: _comparison(compare, value)))
+
+    def build(field: str, value: Any) -> Predicate:
+        test = general(field, value)
+        plain = _PLAIN_TYPES.get(type(value))
+        if plain is None or "." in field or _is_nan(value):
+            return test
+
+        def fast(record: Record) -> bool:
+            stored = record.get(field, MISSING)
+            if type(stored) in plain:
+                return compare(stored, value)
+            return test(record)
+
+        return fast
+
+    return build
 
 
 def _between(field: str, bounds: tuple[Any, Any]) -> Predicate:
-    read = _reader(field)
+    read = element_reader(field)
     low, high = bounds
     return _all_of(
         [_some(read, _comparison(operator.ge, low)), _some(read, _comparison(operator.le, high))]
@@ -290,17 +369,17 @@ def _between(field: str, bounds: tuple[Any, Any]) -> Predicate:
 
 
 def _contains_all(field: str, values: list[Any]) -> Predicate:
-    read = _reader(field)
+    read = element_reader(field)
     return _all_of([_some(read, _one_of([value])) for value in values])
 
 
 def _exists(field: str, wanted: bool) -> Predicate:
-    read = _reader(field)
+    read = element_reader(field)
     return lambda record: any(value is not MISSING for value in read(record)) == wanted
 
 
 def _year(field: str, year: int) -> Predicate:
-    read = _reader(field)
+    read = element_reader(field)
     tests = [_some(read, _comparison(operator.ge, datetime.datetime(year, 1, 1)))]
     if year < datetime.MAXYEAR:
         tests.append(_some(read, _comparison(operator.lt, datetime.datetime(year + 1, 1, 1))))
@@ -326,15 +405,15 @@ def _date_part(part: str) -> Callable[[str, int], Predicate]:
 
 
 _BUILDERS: dict[str, Callable[[str, Any], Predicate]] = {
-    "equals": _element_lookup(lambda value: _one_of([value])),
-    "ne": lambda field, value: _negated(_some(_reader(field), _one_of([value]))),
-    "gt": _element_lookup(lambda value: _comparison(operator.gt, value)),
-    "gte": _element_lookup(lambda value: _comparison(operator.ge, value)),
-    "lt": _element_lookup(lambda value: _comparison(operator.lt, value)),
-    "lte": _element_lookup(lambda value: _comparison(operator.le, value)),
+    "equals": _plain_comparison(operator.eq, lambda value: _one_of([value])),
+    "ne": lambda field, value: _negated(_some(element_reader(field), _one_of([value]))),
+    "gt": _plain_comparison(operator.gt),
+    "gte": _plain_comparison(operator.ge),
+    "lt": _plain_comparison(operator.lt),
+    "lte": _plain_comparison(operator.le),
     "between": _between,
     "in": _element_lookup(_one_of),
-    "nin": lambda field, values: _negated(_some(_reader(field), _one_of(values))),
+    "nin": lambda field, values: _negated(_some(element_reader(field), _one_of(values))),
     "exists": _exists,
     "startswith": _element_lookup(lambda text: _text(str.startswith, text)),
     "endswith": _element_lookup(lambda text: _text(str.endswith, text)),

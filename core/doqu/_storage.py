@@ -34,7 +34,7 @@ from .errors import (
     UnsupportedError,
 )
 
-__all__ = ["StorageAdapter"]
+__all__ = ["StorageAdapter", "distinct_of"]
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
@@ -117,11 +117,7 @@ class StorageAdapter(abc.ABC):
 
     def distinct_values(self, spec: QuerySpec, field: str) -> list[Any]:
         """Distinct values of ``field`` (lists unwound) over the records ``spec`` selects."""
-        seen: dict[tuple[Any, ...], Any] = {}
-        for _, record in self.query_items(spec):
-            for value in unwound(path_values(record, field)):
-                seen.setdefault(sort_key(value), value)
-        return list(seen.values())
+        return distinct_of((record for _, record in self.query_items(spec)), field)
 
     def delete_records(self, spec: QuerySpec) -> int:
         """Delete the records ``spec`` selects; return how many."""
@@ -465,3 +461,12 @@ def _check_collection(value: object, call: str, argument: str, things: str, sing
             argument=argument,
             value=value,
         )
+
+
+def distinct_of(records: Iterable[Record], field: str) -> list[Any]:
+    """The distinct values of ``field`` (lists unwound) over ``records``, as doqu compares them."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    for record in records:
+        for value in unwound(path_values(record, field)):
+            seen.setdefault(sort_key(value), value)
+    return list(seen.values())

@@ -6,8 +6,10 @@ process and is never written anywhere. A store holds several collections, picked
 ``collection=`` (``?collection=`` in the URL, ``"default"`` if not given).
 
 Every stored record is a private deep copy that is never mutated in place: a write stores a
-fresh copy, and readers get copies of their own. So a query can evaluate a snapshot of the
-collection outside the lock while other threads write.
+fresh copy, and readers get copies of their own. A query picks its records under the
+collection's lock, through an index where one narrows the condition (``_index.py``), and copies
+them after releasing it: nothing is snapshot, so a query costs what it selects, not the
+collection's size.
 """
 
 from __future__ import annotations
@@ -21,15 +23,16 @@ from urllib.parse import unquote
 
 from .._capabilities import Capabilities
 from .._conditions import MATCH_ALL, Condition
-from .._evaluate import matcher, run
+from .._evaluate import run
 from .._indexes import Index
 from .._paths import path_values, set_path
 from .._query import Key, QuerySpec
 from .._records import Record, copied
-from .._storage import StorageAdapter
+from .._storage import StorageAdapter, distinct_of
 from .._url import URL, parse_url
 from .._values import sort_key
 from ..errors import BackendError, ConfigurationError, DuplicateKeyError, InvalidURLError
+from ._index import FieldIndex, candidates
 
 __all__ = ["MemoryOracle", "MemoryStorage"]
 
@@ -104,6 +107,18 @@ class _Collection:
         self.records: dict[Key, Record] = {}
         self.indexes: dict[str, Index] = {}
         self.uniques: list[_UniqueIndex] = []
+        #: the index of each field some index starts with, by field
+        self.fields: dict[str, FieldIndex] = {}
+
+    def select(self, spec: QuerySpec) -> list[tuple[Key, Record]]:
+        """The stored ``(key, record)`` pairs ``spec`` selects, in its order and window.
+
+        Call it holding the lock; the records are the stored ones, which are never mutated.
+        """
+        records = self.records
+        found = candidates(spec.condition, self.fields, len(records))
+        items = records.items() if found is None else ((key, records[key]) for key in found)
+        return list(run(spec, items))
 
     def check_unique(self, items: Sequence[tuple[Key, Record]]) -> None:
         """Raise ``DuplicateKeyError`` if writing ``items`` would break a unique index."""
@@ -130,12 +145,16 @@ class _Collection:
             self.records[key] = record
             for unique in self.uniques:
                 unique.add(key, record)
+            for index in self.fields.values():
+                index.add(key, record)
 
     def unindex(self, key: Key) -> None:
         old = self.records.get(key)
         if old is not None:
             for unique in self.uniques:
                 unique.discard(key, old)
+            for index in self.fields.values():
+                index.discard(key, old)
 
     def remove(self, key: Key) -> bool:
         self.unindex(key)
@@ -146,6 +165,8 @@ class _Collection:
         self.records.clear()
         for unique in self.uniques:
             unique.owners.clear()
+        for index in self.fields.values():
+            index.clear()
 
 
 class _Store:
@@ -248,7 +269,7 @@ class MemoryStorage(StorageAdapter):
     def update_records(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
         with self._data.lock:
             items = []
-            for key, stored in run(spec, self._snapshot()):
+            for key, stored in self._data.select(spec):
                 record = copied(stored)
                 for field, value in changes.items():
                     set_path(record, field, copied(value))
@@ -259,7 +280,7 @@ class MemoryStorage(StorageAdapter):
 
     def delete_records(self, spec: QuerySpec) -> int:
         with self._data.lock:
-            keys = [key for key, _ in run(spec, self._snapshot())]
+            keys = [key for key, _ in self._data.select(spec)]
             for key in keys:
                 self._data.remove(key)
             return len(keys)
@@ -267,11 +288,9 @@ class MemoryStorage(StorageAdapter):
     def get_or_create_record(
         self, condition: Condition, record: Record
     ) -> tuple[Key, Record, bool]:
-        test = matcher(condition)
         with self._data.lock:
-            for key, stored in self._data.records.items():
-                if test(stored):
-                    return key, copied(stored), False
+            for key, stored in self._data.select(QuerySpec(condition, limit=1)):
+                return key, copied(stored), False
             return self.add_record(record), record, True
 
     def create_index(self, index: Index) -> None:
@@ -294,13 +313,19 @@ class MemoryStorage(StorageAdapter):
                             raise unique.duplicate(values, owner, other=key)
                 self._data.uniques.append(unique)
             self._data.indexes[index.name] = index
+            field = index.fields[0]
+            if field not in self._data.fields:
+                built = FieldIndex(field)
+                for key, record in self._data.records.items():
+                    built.add(key, record)
+                self._data.fields[field] = built
 
     # -- reads -------------------------------------------------------------------------------
 
-    def _snapshot(self) -> list[tuple[Key, Record]]:
+    def _select(self, spec: QuerySpec) -> list[tuple[Key, Record]]:
         # stored records are never mutated, so the pairs stay valid after the lock is released
         with self._data.lock:
-            return list(self._data.records.items())
+            return self._data.select(spec)
 
     def fetch_records(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
         with self._data.lock:
@@ -309,16 +334,23 @@ class MemoryStorage(StorageAdapter):
         return ((key, copied(record)) for key, record in found)
 
     def query_items(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
-        return ((key, copied(record)) for key, record in run(spec, self._snapshot()))
+        return ((key, copied(record)) for key, record in self._select(spec))
+
+    def query_records(self, spec: QuerySpec) -> Iterator[Record]:
+        return (copied(record) for _, record in self._select(spec))
 
     def count_records(self, spec: QuerySpec) -> int:
         if spec.condition == MATCH_ALL:
             total = len(self._data.records)
         else:
-            test = matcher(spec.condition)
-            total = sum(1 for _, record in self._snapshot() if test(record))
+            total = len(self._select(QuerySpec(spec.condition)))
         total = max(0, total - spec.offset)
         return total if spec.limit is None else min(total, spec.limit)
+
+    def distinct_values(self, spec: QuerySpec, field: str) -> list[Any]:
+        # the stored records are read in place; only the distinct values are copied
+        found = distinct_of((record for _, record in self._select(spec)), field)
+        return [copied(value) for value in found]
 
     def iter_keys(self) -> Iterator[Key]:
         with self._data.lock:

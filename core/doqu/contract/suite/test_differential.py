@@ -33,7 +33,7 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError("doqu's contract suite needs hypothesis: pip install 'doqu[contract]'") from e
 
-from ... import And, Condition, Lookup, Not, Or
+from ... import And, Condition, Index, Lookup, Not, Or
 from ..._capabilities import Capabilities
 from ..._conditions import LOOKUPS
 from ..._query import Query
@@ -163,8 +163,11 @@ class Space:
             return [name for name in self.lookups if name not in ("ne", "nin")]
         return self.lookups
 
-    def conditions(self) -> st.SearchStrategy[Condition]:
-        """Condition trees of up to five lookups the backend declares, under AND, OR and NOT."""
+    def conditions(self, *, indexed: bool = False) -> st.SearchStrategy[Condition]:
+        """Condition trees of up to five lookups the backend declares, under AND, OR and NOT.
+
+        With ``indexed``, half are lookups alone or under one AND: the shapes an index serves.
+        """
 
         @st.composite
         def lookup(draw: st.DrawFn) -> Condition:
@@ -176,7 +179,11 @@ class Space:
             several = st.lists(children, min_size=1, max_size=3).map(tuple)
             return st.one_of(several.map(And), several.map(Or), children.map(Not))
 
-        return st.recursive(lookup(), composed, max_leaves=5)
+        trees = st.recursive(lookup(), composed, max_leaves=5)
+        if not indexed:
+            return trees
+        conjunctions = st.lists(lookup(), min_size=1, max_size=3).map(tuple).map(And)
+        return st.one_of(lookup(), conjunctions, trees)
 
 
 def declared_lookups(capabilities: Capabilities) -> list[str]:
@@ -227,9 +234,11 @@ def compare(
     data: st.DataObject,
     keys: set[str],
     space: Space,
+    *,
+    indexed: bool = False,
 ) -> None:
     """Draw one query and compare every way of reading it on the two storages."""
-    condition = data.draw(space.conditions(), label="where")
+    condition = data.draw(space.conditions(indexed=indexed), label="where")
     order = data.draw(orders(space.order_paths), label="order_by")
     window = data.draw(windows, label="slice")
     query = build(storage, condition, order, window)
@@ -248,18 +257,36 @@ def compare(
 
 
 def agrees_with_the_reference(
-    storage: StorageAdapter, data: st.DataObject, paths: list[str]
+    storage: StorageAdapter, data: st.DataObject, paths: list[str], *, indexed: bool = False
 ) -> None:
-    """One random example: records, then several queries read in every way, then a delete."""
+    """One random example: records, then several queries read in every way, then a delete.
+
+    With ``indexed``, the storage has an index on every path (some created before the records
+    are saved, some after, and records are then rewritten and deleted), the reference none.
+    """
     storage.clear()  # the storage is shared by every example
     reference = MemoryStorage()
     space = Space(storage.capabilities, paths)
     records = data.draw(st.lists(space.record(), max_size=10), label="records")
+    if indexed:
+        for path in paths[::2]:
+            storage.ensure_index(Index(path, name=f"diff_{path.replace('.', '_')}"))
     for number, item in enumerate(records):
         storage.save(item, f"k{number}")
         reference.save(item, f"k{number}")
+    if indexed:
+        for path in paths[1::2]:
+            storage.ensure_index(Index(path, name=f"diff_{path.replace('.', '_')}"))
+        rewrites = data.draw(st.lists(space.record(), max_size=4), label="rewrites")
+        for number, item in enumerate(rewrites):
+            storage.save(item, f"k{number}")
+            reference.save(item, f"k{number}")
+        if records:
+            storage.delete("k0")
+            reference.delete("k0")
+    keys = {str(key) for key in reference}
     for _ in range(QUERIES):
-        compare(storage, reference, data, {f"k{number}" for number in range(len(records))}, space)
+        compare(storage, reference, data, keys, space, indexed=indexed)
     condition = data.draw(space.conditions(), label="delete")
     assert storage.find().where(condition).delete() == reference.find().where(condition).delete()
     assert sorted(storage) == sorted(reference)
@@ -291,6 +318,13 @@ def agrees_through_lists(storage: StorageAdapter, data: st.DataObject) -> None:
     agrees_with_the_reference(storage, data, THROUGH_LISTS)
 
 
+@examples
+@given(data=st.data())
+def agrees_when_indexed(storage: StorageAdapter, data: st.DataObject) -> None:
+    """Queries on indexed paths (lists among the values), after rewrites and a delete."""
+    agrees_with_the_reference(storage, data, PATHS, indexed=True)
+
+
 class DifferentialContract(StorageFixtures):
     """The backend against the reference evaluator, on random input."""
 
@@ -303,3 +337,9 @@ class DifferentialContract(StorageFixtures):
         self, storage: StorageAdapter
     ) -> None:
         agrees_through_lists(storage)
+
+    @randomized
+    def test_differential_queries_on_indexed_fields_match_the_reference(
+        self, storage: StorageAdapter
+    ) -> None:
+        agrees_when_indexed(storage)

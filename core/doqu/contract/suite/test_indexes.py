@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import pytest
 
-from ... import Document, Field, Index
+from ... import Condition, Document, Field, Index, Q
 from ..._storage import StorageAdapter
 from ...errors import DuplicateKeyError
 from .._fixtures import Oracle, StorageFixtures
@@ -36,6 +36,57 @@ class IndexContract(StorageFixtures):
         storage.save({"city": "Oslo"}, "c")
         assert keys(storage.find(city="Oslo")) == {"a", "c"}
         assert keys(storage.find().where(**{"geo.zip": "0150"})) == {"a"}
+
+    @pytest.mark.parametrize(
+        ("where", "expected"),
+        [
+            (Q(v=1), {"int", "float", "list"}),
+            (Q(v=None), {"none", "missing", "records"}),
+            (Q(v=[1, 7]), {"list"}),
+            (Q(v__in=["1", None]), {"str", "none", "missing", "records"}),
+            (Q(v__gt=1), {"list", "three"}),
+            (Q(v__gte=1), {"int", "float", "list", "three"}),
+            (Q(v__lt=1), {"negative"}),
+            (Q(v__between=(2, 6)), {"list", "three"}),
+            (Q(v__gte="0"), {"str"}),
+            (Q(v__gt=0) & Q(v__lt=3), {"int", "float", "list"}),
+            (Q(**{"w.x__gte": 3}), {"records"}),
+        ],
+    )
+    def test_indexed_fields_answer_as_unindexed_ones(
+        self, storage: StorageAdapter, where: Condition, expected: set[str]
+    ) -> None:
+        # an index over mixed types, lists, null and missing fields, kept through rewrites
+        # (bools apart from numbers: EqualityLookupContract)
+        storage.ensure_index(Index("v"))
+        seed(
+            storage,
+            {
+                "int": {"v": 1},
+                "float": {"v": 1.0},
+                "none": {"v": None},
+                "missing": {},
+                "list": {"v": [0, 5]},
+                "str": {"v": "1"},
+                "three": {"v": 2},
+                "negative": {"v": 5},
+                "records": {"w": [{"x": 1}]},
+                "gone": {"v": 1},
+            },
+        )
+        storage.ensure_index(Index("w.x"))
+        seed(
+            storage,
+            {
+                "list": {"v": [1, 7]},
+                "three": {"v": 3},
+                "negative": {"v": -2.5},
+                "records": {"w": [{"x": 1}, {"x": 4}]},
+            },
+        )
+        storage.delete("gone")
+        assert keys(storage.find().where(where)) == expected
+        assert storage.find().where(where).count() == len(expected)
 
     @requires("unique_indexes")
     def test_unique_index_refuses_a_duplicate_and_writes_nothing(
