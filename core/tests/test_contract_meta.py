@@ -376,6 +376,7 @@ def test_the_randomized_tests_are_the_differential_ones() -> None:
     assert randomized_test_ids() == [
         RANDOMIZED,
         "DifferentialContract::test_differential_queries_through_lists_match_the_reference",
+        "DifferentialContract::test_differential_queries_on_indexed_fields_match_the_reference",
     ]
 
 
