@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 
 def start(*args: str) -> subprocess.Popen[str]:
     """``python -m doqu ARGS``, its output and errors piped to the test."""
@@ -32,6 +34,18 @@ def test_closed_pipe_ends_without_a_traceback() -> None:
 def test_ctrl_c_exits_130_with_one_line() -> None:
     process = start("check", "memory://")
     time.sleep(4)  # inside the run, past start-up
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines() == ["doqu: interrupted"]
+
+
+@pytest.mark.parametrize("delay", [2.5, 3.5, 4.5])
+def test_ctrl_c_inside_hypothesis_still_exits_130(delay: float) -> None:
+    # hypothesis runs garbage-collector callbacks, where a KeyboardInterrupt is swallowed:
+    # a run interrupted there used to go on to the end and exit 0
+    process = start("check", "memory://", "-k", "differential")
+    time.sleep(delay)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err

@@ -14,10 +14,14 @@ line (``doqu.cli``) imports this module only when the command runs.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
 import uuid
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 
 import pytest
 
@@ -53,6 +57,8 @@ class CheckRun:
         self._ids: dict[str, tuple[str, tuple[str, ...]]] = {}  # nodeid -> (id, needs)
         self._created: list[str] = []
         self._names: dict[int, str] = {}  # id(storage) -> its collection
+        #: set by Ctrl-C; see :func:`_interruptible`.
+        self.interrupted = False
 
     def _new_storage(self) -> StorageAdapter:
         name = _fresh_collection()
@@ -101,6 +107,8 @@ class CheckRun:
         except Exception as error:  # a backend's bug is reported, never a crash of the run
             problem = f"{type(error).__name__}: {error}"
             self._record(nodeid, "failed", f"clearing the test's collection failed: {problem}")
+        if self.interrupted:  # the KeyboardInterrupt was swallowed inside the test: stop here
+            raise KeyboardInterrupt
 
     def _record(self, nodeid: str, outcome: Outcome, detail: str = "", longrepr: str = "") -> None:
         test, needs = self._ids.get(nodeid, (nodeid, ()))
@@ -160,10 +168,11 @@ def check(url: str, *, select: str | None = None, exitfirst: bool = False) -> Ch
     with tempfile.TemporaryDirectory(prefix="doqu-check-") as scratch:
         configuration.set_hypothesis_home_dir(scratch)
         try:
-            exit_code = int(pytest.main(arguments, plugins=[run]))
+            with _interruptible(run):
+                exit_code = int(pytest.main(arguments, plugins=[run]))
         finally:
             configuration.set_hypothesis_home_dir(home)
-    if exit_code == pytest.ExitCode.INTERRUPTED:  # pytest caught Ctrl-C: pass it on
+    if exit_code == pytest.ExitCode.INTERRUPTED or run.interrupted:  # Ctrl-C: pass it on
         raise KeyboardInterrupt
 
     from . import CONTRACT_VERSION
@@ -177,6 +186,29 @@ def check(url: str, *, select: str | None = None, exitfirst: bool = False) -> Ch
         results=list(run.results.values()),
         exit_code=exit_code,
     )
+
+
+@contextmanager
+def _interruptible(run: CheckRun) -> Iterator[None]:
+    """Remember a Ctrl-C during the run, as well as raising ``KeyboardInterrupt``.
+
+    Python raises it wherever the main thread is, and code can swallow it there: hypothesis
+    runs garbage-collector callbacks, where an exception is only printed (and pytest captures
+    the print). The flag makes the run stop after that test and ``check`` raise all the same.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives signals
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        run.interrupted = True
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _probe(url: str) -> Capabilities:
