@@ -46,7 +46,7 @@ class Document(View):
         ann = Person(name="Ann")
         key = ann.save(storage)
 
-    Fields are annotations (typed for mypy and pyright through PEP 681), or ``Field(Type,
+    Fields are annotations (typed through PEP 681, checked with mypy --strict), or ``Field(Type,
     ...)`` without annotation as in earlier versions; a class should use one form, as type
     checkers see only annotated fields in the constructor.
 

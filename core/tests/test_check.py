@@ -17,7 +17,12 @@ from doqu import __version__ as doqu_version
 from doqu._discovery import register_plugin, unregister_plugin
 from doqu._storage import StorageAdapter
 from doqu.cli import main
-from doqu.contract import CONTRACT_VERSION, contract_requirements, contract_test_ids
+from doqu.contract import (
+    CONTRACT_VERSION,
+    contract_item_count,
+    contract_requirements,
+    contract_test_ids,
+)
 from doqu.errors import BackendError
 from doqu.memory import MemoryStorage
 
@@ -150,6 +155,7 @@ def test_check_of_the_memory_backend_passes_and_reports_the_capability_skips(
     assert (failed, skipped, gaps) == (0, 2, 0)
     assert passed == total - 2
     assert tests == len(contract_test_ids())  # what --list counts
+    assert total == contract_item_count()  # and the items it counts
     assert total > tests  # parametrised tests count once per case
     assert out.endswith(f"OK: 'memory' passes contract suite {CONTRACT_VERSION}\n")
 
@@ -279,8 +285,8 @@ def test_list_prints_the_contract_version_and_every_test_with_its_capabilities(
     header, *lines = out.splitlines()
     ids = contract_test_ids()
     assert header == (
-        f"doqu contract suite {CONTRACT_VERSION}: {len(ids)} tests (a run reports items: "
-        "one per case of a parametrised test)"
+        f"doqu contract suite {CONTRACT_VERSION}: {len(ids)} tests, {contract_item_count()} "
+        "items (a run reports items: one per case of a parametrised test)"
     )
     assert [line.split("  (requires ")[0] for line in lines] == ids
     assert "LifecycleContract::test_reconnect_keeps_the_records  (requires persistent)" in lines

@@ -13,12 +13,12 @@ __all__ = ["format_listing", "format_report"]
 
 def format_listing() -> str:
     """What ``doqu check --list`` prints: the contract version, then one test per line."""
-    from ..contract import CONTRACT_VERSION, contract_requirements
+    from ..contract import CONTRACT_VERSION, contract_item_count, contract_requirements
 
     tests = contract_requirements()
     lines = [
-        f"doqu contract suite {CONTRACT_VERSION}: {len(tests)} tests (a run reports items: "
-        "one per case of a parametrised test)"
+        f"doqu contract suite {CONTRACT_VERSION}: {len(tests)} tests, {contract_item_count()} "
+        "items (a run reports items: one per case of a parametrised test)"
     ]
     lines += [f"{test}  (requires {', '.join(needs)})" if needs else test for test, needs in tests]
     return "\n".join(lines)

@@ -61,7 +61,13 @@ pytest.register_assert_rewrite("doqu.contract.suite")
 
 if TYPE_CHECKING:
     from ._fixtures import AdapterOracle, Oracle, StorageFactory, StorageFixtures
-    from ._suite import CONTRACT_CLASSES, ContractSuite, contract_requirements, contract_test_ids
+    from ._suite import (
+        CONTRACT_CLASSES,
+        ContractSuite,
+        contract_item_count,
+        contract_requirements,
+        contract_test_ids,
+    )
 
 #: the version of the contract: bumped when the suite asks more of backends.
 CONTRACT_VERSION = "1.1"
@@ -75,6 +81,7 @@ __all__ = [
     "StorageFactory",
     "StorageFixtures",
     "Target",
+    "contract_item_count",
     "contract_requirements",
     "contract_test_ids",
     "requires",
@@ -87,6 +94,7 @@ _LAZY = {
     "StorageFixtures": "._fixtures",
     "CONTRACT_CLASSES": "._suite",
     "ContractSuite": "._suite",
+    "contract_item_count": "._suite",
     "contract_requirements": "._suite",
     "contract_test_ids": "._suite",
 }

@@ -40,6 +40,7 @@ from .suite.test_views import DocumentViewContract
 __all__ = [
     "CONTRACT_CLASSES",
     "ContractSuite",
+    "contract_item_count",
     "contract_requirements",
     "contract_test_ids",
     "randomized_test_ids",
@@ -114,6 +115,20 @@ def randomized_test_ids() -> list[str]:
         for name, test in vars(cls).items()
         if name.startswith("test") and is_randomized(test)
     ]
+
+
+def contract_item_count() -> int:
+    """How many items a run of the whole suite reports: one per case of a parametrised test."""
+    total = 0
+    for cls in CONTRACT_CLASSES:
+        for name, test in vars(cls).items():
+            if name.startswith("test"):
+                cases = 1
+                for mark in getattr(test, "pytestmark", ()):
+                    if mark.name == "parametrize":
+                        cases *= len(mark.args[1])
+                total += cases
+    return total
 
 
 def contract_requirements() -> list[tuple[str, tuple[str, ...]]]:
