@@ -18,7 +18,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Self
 
 import psycopg
@@ -35,6 +35,7 @@ from doqu.backend import (
     StorageAdapter,
     matcher,
     run,
+    set_path,
 )
 from doqu.errors import BackendConnectionError
 
@@ -307,6 +308,36 @@ class PostgresStorage(StorageAdapter):
                 {**compiled.params, "doqu_keys": keys},
             ).rowcount
         return int(count)
+
+    def update_records(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+        compiled = compile_condition(spec.condition)
+        # one transaction: the matching rows are locked (in key order, so two updates never
+        # deadlock) from the read until the write, so no concurrent write is lost
+        with self._pool.connection() as conn, translated(self._place), conn.transaction():
+            rows = conn.execute(
+                f"SELECT key, doc, {compiled.recheck} FROM {self.table} "
+                f"WHERE {compiled.selection()} ORDER BY key FOR UPDATE",
+                compiled.params,
+            )
+            # core refuses update() on a slice, so the spec's window is never set here
+            updated = list(self._rechecked(iter(rows), spec.condition))
+            for _, record in updated:  # check every record before writing any
+                for field, value in changes.items():
+                    set_path(record, field, value)
+            if updated:
+                keys, docs, exact = [], [], []
+                for key, record in updated:
+                    encoded = encode(record)
+                    keys.append(json.dumps(key))
+                    docs.append(encoded.text)
+                    exact.append(encoded.exact)
+                conn.execute(
+                    f"UPDATE {self.table} AS t SET doc = v.doc, exact = v.exact "
+                    "FROM unnest(%(k)s::jsonb[], %(d)s::jsonb[], %(e)s::boolean[]) "
+                    "AS v(key, doc, exact) WHERE t.key = v.key",
+                    {"k": keys, "d": docs, "e": exact},
+                )
+        return len(updated)
 
     def get_or_create_record(
         self, condition: Condition, record: Record
