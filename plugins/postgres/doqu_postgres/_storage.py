@@ -126,6 +126,7 @@ class PostgresStorage(StorageAdapter):
         atomic_get_or_create=True,
         thread_safe=True,
         persistent=True,
+        durable=True,
         integer_keys=True,
         datetime_microseconds=True,
         server_side_queries=True,
@@ -170,6 +171,13 @@ class PostgresStorage(StorageAdapter):
                 f"CREATE INDEX IF NOT EXISTS {inexact} ON {self.table} (key) WHERE NOT exact",
                 {},
             )
+            [(fsync, synchronous)] = conn.execute(
+                "SELECT current_setting('fsync'), current_setting('synchronous_commit')"
+            ).fetchall()
+        # a commit is durable only once its WAL is flushed: a server that skips the flush
+        # (fsync or synchronous_commit off) may lose acknowledged writes when it crashes
+        if fsync != "on" or synchronous == "off":
+            self.capabilities = type(self).capabilities.replace(durable=False)
 
     def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         """Rows of ``sql`` from a server-side cursor, read in batches."""
