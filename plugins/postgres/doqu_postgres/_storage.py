@@ -129,6 +129,11 @@ class PostgresStorage(StorageAdapter):
         durable=True,
         integer_keys=True,
         datetime_microseconds=True,
+        date_values=True,
+        bytes_values=True,
+        uuid_values=True,
+        nan_values=True,
+        nested_lists=True,
         server_side_queries=True,
     )
 
