@@ -34,13 +34,16 @@ from doqu.backend import (
     Record,
     StorageAdapter,
     matcher,
+    path_values,
     run,
     set_path,
+    sort_key,
+    unwound,
 )
 from doqu.errors import BackendConnectionError
 
 from ._codec import decode, encode
-from ._compile import Compiled, compile_condition, path_sql
+from ._compile import Compiled, compile_condition, path_sql, walks_a_list
 from ._errors import translated
 from ._url import Address, check_collection, parse
 
@@ -298,6 +301,34 @@ class PostgresStorage(StorageAdapter):
         )
         test = matcher(spec.condition)
         return int(count) + sum(1 for doc in rechecked if test(doc))
+
+    def distinct_values(self, spec: QuerySpec, field: str) -> list[Any]:
+        compiled = compile_condition(spec.condition)
+        parts = field.split(".")
+        value = path_sql(parts)
+        # a path stepping through a list reaches many values (MongoDB's walk): such rows, and
+        # rows SQL cannot decide, are read and unwound on the client
+        on_client = f"({compiled.recheck}) OR {walks_a_list(parts)}"
+        # JSONB equality is doqu's for what SQL decides: 1 = 1.0, tags equal when values are
+        rows = self._execute(
+            f"(SELECT DISTINCT TRUE, d.doqu_value, FALSE FROM {self.table} CROSS JOIN LATERAL "
+            f"jsonb_array_elements(CASE WHEN jsonb_typeof({value}) = 'array' THEN {value} "
+            # a name of its own: the condition's subqueries call their elements 'e'
+            f"ELSE jsonb_build_array({value}) END) AS d(doqu_value) "
+            f"WHERE {value} IS NOT NULL AND NOT ({on_client}) AND ({compiled.match})) "
+            f"UNION ALL (SELECT FALSE, doc, {compiled.recheck} FROM {self.table} "
+            f"WHERE ({on_client}) AND ({compiled.selection()}))",
+            compiled.params,
+        )
+        test = matcher(spec.condition)
+        seen: dict[tuple[Any, ...], Any] = {}
+        for distinct, item, recheck in rows:
+            if distinct:
+                seen.setdefault(sort_key(item), item)
+            elif not recheck or test(item):
+                for found in unwound(path_values(item, field)):
+                    seen.setdefault(sort_key(found), found)
+        return list(seen.values())
 
     def delete_records(self, spec: QuerySpec) -> int:
         compiled = compile_condition(spec.condition)
