@@ -6,8 +6,9 @@ record as ``_codec`` writes it; ``exact`` is false for the rare record SQL canno
 way doqu does, which queries re-check on the client (a partial index finds them).
 
 Conditions compile to SQL (``_compile``); rows SQL cannot decide are re-checked with the
-reference evaluator, so answers always equal the memory backend's. Counting, deleting and
-reading many keys are one statement each; queries stream from server-side cursors.
+reference evaluator, so answers always equal the memory backend's. Counting, distinct values,
+deleting and reading many keys are one statement each; an update is one transaction over the
+matching rows locked ``FOR UPDATE``; queries stream from server-side cursors.
 """
 
 from __future__ import annotations
