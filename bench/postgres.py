@@ -2,7 +2,8 @@
 ``DOQU_POSTGRES_URL`` set (``./dev bench`` does not run it yet).
 
 Each round runs every workload for both contenders, alternating which goes first; the table
-shows the median client CPU time (``time.process_time``) and the ratio doqu / psycopg.
+shows the median client CPU time (``time.process_time``), the median wall time, and the ratios
+doqu / psycopg. The medians are written to ``bench/results/postgres.json``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -24,6 +26,7 @@ from doqu_postgres import PostgresStorage
 
 N = 5000
 ROUNDS = 5
+RESULTS = Path(__file__).resolve().parent / "results" / "postgres.json"
 
 
 def rows(n: int) -> list[dict[str, Any]]:
@@ -113,21 +116,44 @@ def main() -> None:
             ).fetchone(),
             lambda: storage.find(active=True).count(),
         ),
+        "distinct": (
+            lambda: conn.execute(
+                f"SELECT DISTINCT doc->'address'->'city' FROM {table} WHERE doc->'active' = 'true'"
+            ).fetchall(),
+            lambda: storage.find(active=True).values("address.city"),
+        ),
     }
-    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in work}
+    # per workload, per contender (0 psycopg, 1 doqu): CPU and wall seconds of each round
+    cpu: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in work}
+    wall: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in work}
     for round_ in range(ROUNDS):
         for name, (raw, ours) in work.items():
             order = [(0, raw), (1, ours)] if round_ % 2 == 0 else [(1, ours), (0, raw)]
             for index, run in order:
                 if name != "bulk insert 5000" and not mine:
                     doqu_insert()
-                started = time.process_time()
+                started, started_wall = time.process_time(), time.perf_counter()
                 run()
-                times[name][index].append(time.process_time() - started)
-    print(f"{'workload':<22} {'psycopg ms':>11} {'doqu ms':>9} {'ratio':>6}")
-    for name, (raw_times, doqu_times) in times.items():
-        r, d = statistics.median(raw_times) * 1e3, statistics.median(doqu_times) * 1e3
-        print(f"{name:<22} {r:>11.1f} {d:>9.1f} {d / r:>6.2f}")
+                cpu[name][index].append(time.process_time() - started)
+                wall[name][index].append(time.perf_counter() - started_wall)
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    print(f"{'workload':<22} {'psycopg ms':>11} {'doqu ms':>9} {'cpu ratio':>9} {'wall ratio':>10}")
+    for name in work:
+        shown = {}
+        for index, contender in enumerate(("psycopg", "doqu-postgres")):
+            shown[contender] = {
+                "cpu_median_s": statistics.median(cpu[name][index]),
+                "wall_median_s": statistics.median(wall[name][index]),
+            }
+        results[name] = shown
+        r, d = shown["psycopg"], shown["doqu-postgres"]
+        print(
+            f"{name:<22} {r['cpu_median_s'] * 1e3:>11.1f} {d['cpu_median_s'] * 1e3:>9.1f} "
+            f"{d['cpu_median_s'] / r['cpu_median_s']:>9.2f} "
+            f"{d['wall_median_s'] / r['wall_median_s']:>10.2f}"
+        )
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"results: {RESULTS}")
     conn.execute(f"DROP TABLE {table}")
     conn.execute(f"DROP TABLE {storage.table}")
     storage.close()

@@ -5,8 +5,10 @@ whose key starts with ``$``, which no record's field name can (core refuses such
 user dict never looks like a tag::
 
     datetime        {"$dt": "2024-01-02T03:04:05.000006"}   fixed width: sorts as text
+    date            {"$d": "2024-01-02"}                     equals its midnight datetime
+    bytes           {"$b": "<base64>"}                       UUID   {"$u": "<32 hex digits>"}
     str with NUL    {"$s": ["a", "b"]}                       JSONB refuses \\u0000
-    -0.0            {"$f": "-0.0"}                           JSONB numerics have no sign of 0
+    -0.0, NaN       {"$f": "-0.0"}, {"$f": "nan"}            JSONB numerics have neither
 
 Numbers stay JSON numbers (JSONB numerics compare exactly): a float is written as its shortest
 repr, which round-trips and orders exactly against every int and float below 2**53; an integral
@@ -14,16 +16,20 @@ float above that is written as its exact integer with ``.0``, so JSONB keeps it 
 exact value. Infinity is the number 10**400 (beyond every float: JSON has no infinity, and it
 reads back as ``float('inf')``), so it compares as a number in SQL too. JSONB sorts an object's
 keys (by length, then bytes); a dict whose order differs keeps it in a ``"$k"`` list of its
-names, so equality stays order-sensitive, as doqu's is. A record holding ``-0.0`` or a str with
-NUL is marked *inexact*: SQL cannot compare it the way doqu does (JSONB has no negative zero;
-tagged strings are not strings to SQL), so queries re-check it on the client."""
+names, so equality stays order-sensitive, as doqu's is. A bytes or UUID tag equals exactly the
+tags of equal values, so SQL's equality and type tests stay exact for them. A record holding
+``-0.0``, NaN, a date or a str with NUL is marked *inexact*: SQL cannot compare it the way doqu
+does (JSONB has no negative zero; NaN is a number below every other; a date equals its midnight
+datetime; tagged strings are not strings to SQL), so queries re-check it on the client."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 import json
 import math
 import re
+import uuid
 from typing import Any
 
 from doqu.backend import Record
@@ -31,6 +37,9 @@ from doqu.backend import Record
 __all__ = ["INFINITY", "Encoded", "decode", "encode", "encode_value", "order_key"]
 
 _DATETIME = "$dt"
+_DATE = "$d"
+_BYTES = "$b"
+_UUID = "$u"
 _FLOAT = "$f"
 _NUL_STR = "$s"
 _ORDER = "$k"
@@ -58,11 +67,14 @@ def order_key(name: str) -> tuple[int, bytes]:
 
 
 class _Encoder:
-    __slots__ = ("exact", "raw")
+    __slots__ = ("exact", "literal", "raw")
 
-    def __init__(self) -> None:
+    def __init__(self, literal: bool = False) -> None:
         self.exact = True
         self.raw = False
+        # a query's value may hold a dict with a '$' name (core refuses them in records
+        # only): its text could equal a tag, so SQL must not compare it
+        self.literal = literal
 
     def value(self, value: Any) -> Any:
         kind = type(value)
@@ -77,6 +89,13 @@ class _Encoder:
             return self.number(value)
         if kind is datetime.datetime:
             return {_DATETIME: value.isoformat(timespec="microseconds")}
+        if kind is datetime.date:
+            self.exact = False
+            return {_DATE: value.isoformat()}
+        if kind is bytes:
+            return {_BYTES: base64.b64encode(value).decode("ascii")}
+        if kind is uuid.UUID:
+            return {_UUID: value.hex}
         if kind is dict:
             return self.record(value)
         if kind is list or kind is tuple:
@@ -84,6 +103,9 @@ class _Encoder:
         raise TypeError(f"doqu-postgres cannot store {kind.__name__} {value!r}")
 
     def number(self, value: float) -> Any:
+        if math.isnan(value):
+            self.exact = False
+            return {_FLOAT: "nan"}
         if math.isinf(value):
             self.raw = True
             return _RAW + (INFINITY if value > 0 else "-" + INFINITY)
@@ -96,6 +118,8 @@ class _Encoder:
         return value
 
     def record(self, record: Record) -> dict[str, Any]:
+        if self.literal and any(name.startswith("$") for name in record):
+            self.exact = False
         out = {name: self.value(item) for name, item in record.items()}
         names = list(record)
         if len(names) > 1 and names != sorted(names, key=order_key):
@@ -112,7 +136,7 @@ def encode(record: Record) -> Encoded:
 
 def encode_value(value: Any) -> Encoded:
     """The JSONB text of one value (a query's literal), as :func:`encode` would store it."""
-    encoder = _Encoder()
+    encoder = _Encoder(literal=True)
     tree = encoder.value(value)
     return Encoded(_dumps(tree, encoder.raw), encoder.exact)
 
@@ -129,6 +153,12 @@ def _object(pairs: list[tuple[str, Any]]) -> Any:
             return datetime.datetime.fromisoformat(value)
         if name == _FLOAT:
             return float(value)
+        if name == _DATE:
+            return datetime.date.fromisoformat(value)
+        if name == _BYTES:
+            return base64.b64decode(value)
+        if name == _UUID:
+            return uuid.UUID(hex=value)
         if name == _NUL_STR:
             return "\x00".join(value)
     record = dict(pairs)

@@ -28,7 +28,7 @@ from doqu.backend import And, Condition, Lookup, Not, Or
 
 from ._codec import INFINITY, encode_value
 
-__all__ = ["FALSE", "TRUE", "Compiled", "compile_condition", "path_sql", "quote"]
+__all__ = ["FALSE", "TRUE", "Compiled", "compile_condition", "path_sql", "quote", "walks_a_list"]
 
 TRUE, FALSE = "TRUE", "FALSE"
 _DOC = "doc"
@@ -75,6 +75,12 @@ def path_sql(parts: list[str]) -> str:
     return _DOC + "".join(f"->{quote(part)}" for part in parts)
 
 
+def walks_a_list(parts: list[str]) -> str:
+    """Whether the path steps through a list before its last part (never NULL)."""
+    steps = [f"jsonb_typeof({path_sql(parts[:n])}) = 'array'" for n in range(1, len(parts))]
+    return f"COALESCE({' OR '.join(steps)}, FALSE)" if steps else FALSE
+
+
 def compile_condition(condition: Condition) -> Compiled:
     """Compile ``condition`` (already checked by core)."""
     params: Params = {}
@@ -115,10 +121,7 @@ def _lookup(leaf: Lookup, params: Params) -> tuple[str, str]:
     parts = leaf.field.split(".")
     value = path_sql(parts)
     # an intermediate list makes the path walk into its elements: decided on the client
-    recheck = (
-        " OR ".join(f"jsonb_typeof({path_sql(parts[:n])}) = 'array'" for n in range(1, len(parts)))
-        or FALSE
-    )
+    recheck = walks_a_list(parts)
     lookup = leaf.lookup
     if lookup in ("matches", "matches_caseless"):
         return FALSE, TRUE

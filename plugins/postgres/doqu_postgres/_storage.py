@@ -6,8 +6,9 @@ record as ``_codec`` writes it; ``exact`` is false for the rare record SQL canno
 way doqu does, which queries re-check on the client (a partial index finds them).
 
 Conditions compile to SQL (``_compile``); rows SQL cannot decide are re-checked with the
-reference evaluator, so answers always equal the memory backend's. Counting, deleting and
-reading many keys are one statement each; queries stream from server-side cursors.
+reference evaluator, so answers always equal the memory backend's. Counting, distinct values,
+deleting and reading many keys are one statement each; an update is one transaction over the
+matching rows locked ``FOR UPDATE``; queries stream from server-side cursors.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Self
 
 import psycopg
@@ -34,12 +35,16 @@ from doqu.backend import (
     Record,
     StorageAdapter,
     matcher,
+    path_values,
     run,
+    set_path,
+    sort_key,
+    unwound,
 )
 from doqu.errors import BackendConnectionError
 
 from ._codec import decode, encode
-from ._compile import Compiled, compile_condition, path_sql
+from ._compile import Compiled, compile_condition, path_sql, walks_a_list
 from ._errors import translated
 from ._url import Address, check_collection, parse
 
@@ -125,8 +130,14 @@ class PostgresStorage(StorageAdapter):
         atomic_get_or_create=True,
         thread_safe=True,
         persistent=True,
+        durable=True,
         integer_keys=True,
         datetime_microseconds=True,
+        date_values=True,
+        bytes_values=True,
+        uuid_values=True,
+        nan_values=True,
+        nested_lists=True,
         server_side_queries=True,
     )
 
@@ -169,6 +180,13 @@ class PostgresStorage(StorageAdapter):
                 f"CREATE INDEX IF NOT EXISTS {inexact} ON {self.table} (key) WHERE NOT exact",
                 {},
             )
+            [(fsync, synchronous)] = conn.execute(
+                "SELECT current_setting('fsync'), current_setting('synchronous_commit')"
+            ).fetchall()
+        # a commit is durable only once its WAL is flushed: a server that skips the flush
+        # (fsync or synchronous_commit off) may lose acknowledged writes when it crashes
+        if fsync != "on" or synchronous == "off":
+            self.capabilities = type(self).capabilities.replace(durable=False)
 
     def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         """Rows of ``sql`` from a server-side cursor, read in batches."""
@@ -285,6 +303,34 @@ class PostgresStorage(StorageAdapter):
         test = matcher(spec.condition)
         return int(count) + sum(1 for doc in rechecked if test(doc))
 
+    def distinct_values(self, spec: QuerySpec, field: str) -> list[Any]:
+        compiled = compile_condition(spec.condition)
+        parts = field.split(".")
+        value = path_sql(parts)
+        # a path stepping through a list reaches many values (MongoDB's walk): such rows, and
+        # rows SQL cannot decide, are read and unwound on the client
+        on_client = f"({compiled.recheck}) OR {walks_a_list(parts)}"
+        # JSONB equality is doqu's for what SQL decides: 1 = 1.0, tags equal when values are
+        rows = self._execute(
+            f"(SELECT DISTINCT TRUE, d.doqu_value, FALSE FROM {self.table} CROSS JOIN LATERAL "
+            f"jsonb_array_elements(CASE WHEN jsonb_typeof({value}) = 'array' THEN {value} "
+            # a name of its own: the condition's subqueries call their elements 'e'
+            f"ELSE jsonb_build_array({value}) END) AS d(doqu_value) "
+            f"WHERE {value} IS NOT NULL AND NOT ({on_client}) AND ({compiled.match})) "
+            f"UNION ALL (SELECT FALSE, doc, {compiled.recheck} FROM {self.table} "
+            f"WHERE ({on_client}) AND ({compiled.selection()}))",
+            compiled.params,
+        )
+        test = matcher(spec.condition)
+        seen: dict[tuple[Any, ...], Any] = {}
+        for distinct, item, recheck in rows:
+            if distinct:
+                seen.setdefault(sort_key(item), item)
+            elif not recheck or test(item):
+                for found in unwound(path_values(item, field)):
+                    seen.setdefault(sort_key(found), found)
+        return list(seen.values())
+
     def delete_records(self, spec: QuerySpec) -> int:
         compiled = compile_condition(spec.condition)
         if spec.is_windowed or not compiled.exact:
@@ -307,6 +353,36 @@ class PostgresStorage(StorageAdapter):
                 {**compiled.params, "doqu_keys": keys},
             ).rowcount
         return int(count)
+
+    def update_records(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
+        compiled = compile_condition(spec.condition)
+        # one transaction: the matching rows are locked (in key order, so two updates never
+        # deadlock) from the read until the write, so no concurrent write is lost
+        with self._pool.connection() as conn, translated(self._place), conn.transaction():
+            rows = conn.execute(
+                f"SELECT key, doc, {compiled.recheck} FROM {self.table} "
+                f"WHERE {compiled.selection()} ORDER BY key FOR UPDATE",
+                compiled.params,
+            )
+            # core refuses update() on a slice, so the spec's window is never set here
+            updated = list(self._rechecked(iter(rows), spec.condition))
+            for _, record in updated:  # check every record before writing any
+                for field, value in changes.items():
+                    set_path(record, field, value)
+            if updated:
+                keys, docs, exact = [], [], []
+                for key, record in updated:
+                    encoded = encode(record)
+                    keys.append(json.dumps(key))
+                    docs.append(encoded.text)
+                    exact.append(encoded.exact)
+                conn.execute(
+                    f"UPDATE {self.table} AS t SET doc = v.doc, exact = v.exact "
+                    "FROM unnest(%(k)s::jsonb[], %(d)s::jsonb[], %(e)s::boolean[]) "
+                    "AS v(key, doc, exact) WHERE t.key = v.key",
+                    {"k": keys, "d": docs, "e": exact},
+                )
+        return len(updated)
 
     def get_or_create_record(
         self, condition: Condition, record: Record

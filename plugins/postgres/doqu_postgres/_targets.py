@@ -10,7 +10,7 @@ import json
 import os
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import psycopg
@@ -90,6 +90,17 @@ class _Tables:
                 storage.close()
 
 
+def _connect_args(url: str) -> Callable[[StorageAdapter], tuple[str, dict[str, str]]]:
+    """How another process reaches a storage's table: the server's URL and the collection."""
+
+    def connect_args(storage: StorageAdapter) -> tuple[str, dict[str, str]]:
+        if not isinstance(storage, PostgresStorage):
+            raise TypeError(f"the postgres target reaches PostgresStorage only, got {storage!r}")
+        return url, {"collection": storage.address.collection}
+
+    return connect_args
+
+
 def postgres_target() -> Target:
     """The server ``DOQU_POSTGRES_URL`` names (a throwaway one under the project's test
     command); required when ``CI=true``: a missing server then fails the run."""
@@ -109,6 +120,7 @@ def postgres_target() -> Target:
         factory=tables.make,
         oracle=PostgresOracle,
         cleanup=tables.drop_all,
+        connect_args=_connect_args(url),
         required=required,
     )
 

@@ -55,7 +55,13 @@ def test_these_are_decided_on_the_client(condition: Condition) -> None:
 def test_a_path_through_a_list_rechecks_only_rows_where_it_steps_through_one() -> None:
     compiled = compile_condition(Q(**{"p.x": 1}))
     assert not compiled.exact
-    assert compiled.recheck == "NOT exact OR jsonb_typeof(doc->'p') = 'array'"
+    assert compiled.recheck == "NOT exact OR COALESCE(jsonb_typeof(doc->'p') = 'array', FALSE)"
+
+
+def test_recheck_is_never_null_so_its_negation_decides_rows() -> None:
+    # a missing 'd' makes jsonb_typeof NULL; NOT (NULL) would drop the row from both sides
+    compiled = compile_condition(~Q(**{"d.y": 1}))
+    assert "COALESCE(jsonb_typeof(doc->'d') = 'array', FALSE)" in compiled.recheck
 
 
 def test_field_names_are_quoted_literals_and_values_parameters() -> None:

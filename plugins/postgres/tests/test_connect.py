@@ -68,3 +68,13 @@ def test_a_closed_storage_says_so(storage: PostgresStorage) -> None:
         len(storage)
     storage.reconnect()
     assert len(storage) == 0
+
+
+def test_durable_is_given_only_when_commits_wait_for_the_wal_flush(
+    storage: PostgresStorage, url: str
+) -> None:
+    assert storage.capabilities.durable  # the test server keeps fsync on
+    unflushed = f"{url}?options=-csynchronous_commit%3Doff&collection={storage.address.collection}"
+    with PostgresStorage(unflushed) as other:
+        assert not other.capabilities.durable
+    assert PostgresStorage.capabilities.durable  # the class keeps the declared maximum

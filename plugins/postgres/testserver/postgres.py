@@ -142,8 +142,7 @@ class PostgresServer:
                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
             )  # fmt: skip
             options = (
-                f"-p {port} -k {self._dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c max_connections=200"
+                f"-p {port} -k {self._dir} -c listen_addresses=127.0.0.1 -c max_connections=200"
             )
             self._run(
                 self._binaries["pg_ctl"], "-D", str(self._data), "-o", options,
