@@ -79,7 +79,7 @@ def _other_text(part: Any) -> str:
     raise TypeError(f"no unique-index text for {part!r}")  # sort_key gives no other part
 
 
-_quoted: Callable[[str], str] = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_quoted: Callable[[str], str] = json.encoder.encode_basestring_ascii
 _TEXTS: dict[type, Callable[[Any], str]] = {
     tuple: _tuple_text,
     str: _quoted,
