@@ -445,9 +445,16 @@ class SQLiteStorage(StorageAdapter):
         return super().distinct_values(spec, field)
 
     def iter_keys(self) -> Iterator[Key]:
+        """Stream the keys: one statement (one snapshot) on a connection of the iterator's
+        own, read in chunks; the connection goes back to the pool when iteration ends."""
         with self._connection() as connection:
-            keys = [key for (key,) in connection.execute(f"SELECT id FROM {self._table}")]
-        return iter(keys)
+            cursor = connection.execute(f"SELECT id FROM {self._table}")
+            try:
+                while rows := cursor.fetchmany(_CHUNK):
+                    for (key,) in rows:
+                        yield key
+            finally:
+                cursor.close()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
