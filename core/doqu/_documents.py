@@ -263,13 +263,26 @@ class Document(View):
         """A query over every document of this class (every record in its view) in ``storage``."""
         return storage.find(cls)
 
-    def convert_to(self, doc_class: type[D]) -> D:
-        """This document's record (the same dict) and key seen as ``doc_class``.
+    def convert_to(self, doc_class: type[D], values: Mapping[str, Any] | None = None) -> D:
+        """This document's record (the same dict) and key seen as ``doc_class``, with
+        ``values`` then set on it (as the original doqu's ``convert_to`` took them).
 
-        ``Person`` loaded, then ``person.convert_to(User)``, given a ``username`` and saved, is
-        the same record now in ``User``'s view. Nothing is checked until it is saved.
+        ``person.convert_to(User, {"username": "ann"})``, saved, is the same record now in
+        ``User``'s view. A value of a declared field is set as its attribute, any other as an
+        item (``doc[name] = value``). Nothing is checked until it is saved.
         """
-        return doc_class.from_record(self._data, self.pk)
+        if values is not None and not isinstance(values, Mapping):
+            raise TypeError(
+                "convert_to() takes values as a mapping of field names to values, e.g. "
+                f"convert_to(User, {{'username': 'ann'}}), got {values!r}"
+            )
+        converted = doc_class.from_record(self._data, self.pk)
+        for name, value in (values or {}).items():
+            if name in doc_class.__fields__:
+                setattr(converted, name, value)
+            else:
+                converted[name] = value
+        return converted
 
     # -- comparison and display --------------------------------------------------------------
 

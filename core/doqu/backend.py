@@ -12,6 +12,7 @@ from ._capabilities import Capabilities, KnownGap
 from ._conditions import LOOKUPS, MATCH_ALL, And, Condition, Lookup, Not, Or
 from ._evaluate import matcher, run, sort_records
 from ._hookspecs import BackendSpec, Target, hookimpl
+from ._indexes import unique_entries
 from ._paths import path_values, set_path, unwound
 from ._protocol import BackendProtocol
 from ._query import Key, QuerySpec
@@ -53,5 +54,6 @@ __all__ = [
     "set_path",
     "sort_key",
     "sort_records",
+    "unique_entries",
     "unwound",
 ]

@@ -58,3 +58,17 @@ def test_convert_to_shares_the_record_and_key() -> None:
         "k1",
         {"first_name": "Ann", "username": "ann"},
     )
+
+
+def test_convert_to_sets_the_given_values() -> None:
+    class Named(User):
+        nick: str
+
+    person = Person.from_record({"first_name": "Ann"}, "k1")
+    # nick is a declared field (set as an attribute), username and level are not (items)
+    user = person.convert_to(Named, {"username": "ann", "nick": "A", "level": 2})
+    assert (type(user), user.pk, user.nick, user["username"]) == (Named, "k1", "A", "ann")
+    assert person.record == {"first_name": "Ann", "username": "ann", "nick": "A", "level": 2}
+    assert user.record is person.record
+    with pytest.raises(TypeError, match=r"values as a mapping of field names to values"):
+        person.convert_to(User, ["username"])  # type: ignore[arg-type]

@@ -14,7 +14,6 @@ collection's size.
 
 from __future__ import annotations
 
-import itertools
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,13 +23,12 @@ from urllib.parse import unquote
 from .._capabilities import Capabilities
 from .._conditions import MATCH_ALL, Condition
 from .._evaluate import run
-from .._indexes import Index
-from .._paths import path_values, set_path
+from .._indexes import Index, unique_entries
+from .._paths import set_path
 from .._query import Key, QuerySpec
 from .._records import Record, copied
 from .._storage import StorageAdapter, distinct_of
 from .._url import URL, parse_url
-from .._values import sort_key
 from ..errors import BackendError, ConfigurationError, DuplicateKeyError, InvalidURLError
 from ._index import FieldIndex, candidates
 
@@ -45,9 +43,8 @@ _FORMS = "'memory://' (private), 'memory://NAME' or 'memory:///NAME' (shared by 
 class _UniqueIndex:
     """Which record holds each value of a unique index, kept up to date on every write.
 
-    A record that has none of the index's fields is not indexed, so any number of records may
-    lack them; a missing field of a compound index counts as ``None``. A list contributes each
-    of its elements (an empty list itself), so two records sharing an element collide.
+    Its entries are :func:`~doqu.backend.unique_entries`: a list gives each element, a missing
+    field of a compound index counts as ``None``, a record with none of the fields holds none.
     """
 
     def __init__(self, index: Index) -> None:
@@ -56,19 +53,7 @@ class _UniqueIndex:
 
     def entries(self, record: Record) -> dict[tuple[Any, ...], tuple[Any, ...]]:
         """The record's index entries: the sort keys of each value combination -> the values."""
-        columns = []
-        for field in self.index.fields:
-            column: list[Any] = []
-            for value in path_values(record, field):
-                if isinstance(value, list) and value:
-                    column.extend(value)
-                else:
-                    column.append(value)
-            columns.append(column)
-        if not any(columns):
-            return {}
-        combos = itertools.product(*(column or [None] for column in columns))
-        return {tuple(sort_key(value) for value in combo): combo for combo in combos}
+        return unique_entries(record, self.index.fields)
 
     def add(self, key: Key, record: Record) -> None:
         for entry in self.entries(record):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pymongo import monitoring
 
-from doqu import Document, Field
+from doqu import Document, Field, Q
 from doqu._storage import SAVE_MANY_BATCH
 from doqu_mongodb import MongoStorage
 
@@ -39,6 +39,20 @@ class Recorder(monitoring.CommandListener):
 
 class Item(Document):
     n = Field(int)
+
+
+class Tagged(Document):
+    """A view: records with a tag."""
+
+    __view__ = Q(tag__exists=True)
+
+    n: int
+
+
+class EvenTagged(Tagged):
+    """A view ANDed with its base's."""
+
+    __view__ = Q(even=True)
 
 
 @pytest.fixture
@@ -155,3 +169,19 @@ class TestRoundTrips:
         recorder.clear()
         watched.get_or_create(dict, n=-5)
         assert recorder.names == ["find", "insert"]
+
+    def test_a_query_through_a_view_is_one_native_filter(
+        self, watched: MongoStorage, recorder: Recorder
+    ) -> None:
+        watched.save({"n": 4, "even": True}, "untagged")  # outside both views
+        recorder.clear()
+        found = sorted(item.n for item in watched.find(EvenTagged, n__lt=10))
+        assert found == [0, 2, 4, 6, 8]
+        assert watched.find(EvenTagged, n__lt=10).count() == 5
+        assert watched.find(EvenTagged, n__lt=10).delete() == 5
+        assert recorder.names == ["find", "aggregate", "delete"]
+        native = {"$and": [{"tag": {"$exists": True}}, {"even": {"$eq": True}}, {"n": {"$lt": 10}}]}
+        assert recorder.commands[0][1]["filter"] == native
+        assert recorder.commands[1][1]["pipeline"][0] == {"$match": native}
+        assert recorder.commands[2][1]["deletes"][0]["q"] == native
+        assert watched.get(dict, "untagged") == {"n": 4, "even": True}

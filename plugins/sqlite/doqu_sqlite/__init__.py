@@ -5,5 +5,6 @@ options, what runs in SQL and what on the client.
 """
 
 from ._storage import SQLiteStorage
+from ._unique import register_functions
 
-__all__ = ["SQLiteStorage"]
+__all__ = ["SQLiteStorage", "register_functions"]

@@ -4,10 +4,8 @@
 ``json_extract(doc, '$."email"')`` (what the compiled queries compare, so the planner uses it)
 and one index on ``json_type`` of every prefix of the path, which lets a query check in one
 index probe that no record holds a list there, and then compile the path exactly and
-index-friendly (``flat_fields``). A unique index adds ``people__email__unique`` on a key that
-follows doqu's equality: numbers by value (1 = 1.0), strings, bools, nulls and datetimes each
-in their own bracket (``True`` is not 1, ``"1"`` is not 1), containers by their JSON text.
-Records missing the field are not indexed; a list is one value (not one entry per element).
+index-friendly (``flat_fields``). A unique index also keeps a side table of its entries,
+with doqu's (MongoDB's) semantics exactly (``_unique``).
 """
 
 from __future__ import annotations
@@ -16,14 +14,13 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from doqu import Index
-from doqu.backend import And, Condition, Lookup, Not, Or, path_values
-from doqu.errors import BackendError, DuplicateKeyError, UnsupportedError
+from doqu.backend import And, Condition, Lookup, Not, Or
+from doqu.errors import BackendError, UnsupportedError
 
-from ._codec import DATE_TAG, decode
 from ._compile import json_path, quote_name
+from ._unique import build as build_unique
 from ._url import META_TABLE
 
 __all__ = [
@@ -32,7 +29,6 @@ __all__ = [
     "definitions",
     "flat_fields",
     "orderable",
-    "owner_of",
     "prepare",
 ]
 
@@ -80,20 +76,6 @@ def definitions(connection: sqlite3.Connection, collection: str) -> dict[str, In
     return found
 
 
-def unique_key(doc: str, path: str) -> str:
-    """SQL for the value of ``path`` in ``doc`` under doqu's equality (NULL when missing)."""
-    date = f'{path[:-1]}."{DATE_TAG}"\''
-    return (
-        f"CASE json_type({doc}, {path}) "
-        f"WHEN 'integer' THEN json_extract({doc}, {path}) "
-        f"WHEN 'real' THEN json_extract({doc}, {path}) "
-        f"WHEN 'text' THEN 's' || json_extract({doc}, {path}) "
-        f"WHEN 'object' THEN "
-        f"coalesce('d' || json_extract({doc}, {date}), 'o' || ({doc} -> {path})) "
-        f"ELSE json_type({doc}, {path}) || ({doc} -> {path}) END"
-    )
-
-
 def _prefix_fields(field: str) -> Iterator[str]:
     parts = field.split(".")
     for end in range(1, len(parts) + 1):
@@ -127,13 +109,7 @@ def build_index(
             kind = f"json_type(doc, {json_path(prefix)})"
             connection.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({kind})")
     if definition.unique:
-        keys = ", ".join(unique_key("doc", path) for path in paths)
-        try:
-            connection.execute(
-                f"CREATE UNIQUE INDEX {quote_name(base + '__unique')} ON {table} ({keys})"
-            )
-        except sqlite3.IntegrityError as error:
-            raise _existing_duplicates(connection, table, definition, keys) from error
+        build_unique(connection, collection, definition.name, definition.fields)
     connection.execute(
         f"INSERT INTO {_META} (tbl, name, definition) VALUES (?, ?, ?)",
         (
@@ -142,38 +118,6 @@ def build_index(
             json.dumps({"fields": list(definition.fields), "unique": definition.unique}),
         ),
     )
-
-
-def _existing_duplicates(
-    connection: sqlite3.Connection, table: str, definition: IndexDefinition, keys: str
-) -> DuplicateKeyError:
-    row = connection.execute(
-        f"SELECT min(id), max(id), min(doc) FROM {table} WHERE ({keys}) IS NOT NULL "
-        f"GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
-    ).fetchone()
-    first, second, text = row if row else (None, None, "{}")
-    record = decode(text)
-    shown = [(path_values(record, field) or [None])[0] for field in definition.fields]
-    return DuplicateKeyError(
-        f"unique index {definition.name!r} on {', '.join(definition.fields)} was not created: "
-        f"records {first!r} and {second!r} both hold {shown[0] if len(shown) == 1 else shown!r}; "
-        "change or delete one of them, then create the index again",
-        key=shown[0],
-        index=definition.name,
-    )
-
-
-def owner_of(
-    connection: sqlite3.Connection, table: str, definition: IndexDefinition, text: str, key: Any
-) -> Any:
-    """The key of another record holding the unique values the record ``text`` holds, if any."""
-    paths = definition.paths()
-    mine = ", ".join(unique_key("doc", path) for path in paths)
-    theirs = ", ".join(unique_key("?1", path) for path in paths)
-    row = connection.execute(
-        f"SELECT id FROM {table} WHERE ({mine}) = ({theirs}) AND id IS NOT ?2 LIMIT 1", (text, key)
-    ).fetchone()
-    return None if row is None else row[0]
 
 
 def _fields(condition: Condition) -> Iterator[str]:

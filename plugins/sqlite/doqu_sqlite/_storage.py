@@ -30,7 +30,6 @@ from doqu.backend import (
     Record,
     StorageAdapter,
     matcher,
-    path_values,
     run,
     set_path,
     sort_key,
@@ -47,10 +46,10 @@ from ._indexes import (
     definitions,
     flat_fields,
     orderable,
-    owner_of,
     prepare,
 )
 from ._keys import new_key
+from ._unique import owner_of, register_functions
 
 __all__ = ["SQLiteStorage"]
 
@@ -75,6 +74,7 @@ class _Pool:
         )
         connection.execute(f"PRAGMA journal_mode = {self.settings.journal_mode}")
         connection.execute(f"PRAGMA synchronous = {self.settings.synchronous}")
+        register_functions(connection)  # the unique indexes' triggers call it
         return connection
 
     def acquire(self) -> sqlite3.Connection:
@@ -205,12 +205,12 @@ class SQLiteStorage(StorageAdapter):
     ) -> DuplicateKeyError:
         for definition in self._unique_indexes(connection):
             for text, key in rows:
-                owner = owner_of(connection, self._table, definition, text, key)
-                if owner is None:
+                clash = owner_of(
+                    connection, self.collection, definition.name, definition.fields, text, key
+                )
+                if clash is None:
                     continue
-                record = decode(text)
-                values = [(path_values(record, field) or [None])[0] for field in definition.fields]
-                shown = values[0] if len(values) == 1 else tuple(values)
+                owner, shown = clash
                 return DuplicateKeyError(
                     f"unique index {definition.name!r} on {', '.join(definition.fields)} already "
                     f"holds {shown!r} (record {owner!r}); store another value, or change or "
@@ -445,9 +445,16 @@ class SQLiteStorage(StorageAdapter):
         return super().distinct_values(spec, field)
 
     def iter_keys(self) -> Iterator[Key]:
+        """Stream the keys: one statement (one snapshot) on a connection of the iterator's
+        own, read in chunks; the connection goes back to the pool when iteration ends."""
         with self._connection() as connection:
-            keys = [key for (key,) in connection.execute(f"SELECT id FROM {self._table}")]
-        return iter(keys)
+            cursor = connection.execute(f"SELECT id FROM {self._table}")
+            try:
+                while rows := cursor.fetchmany(_CHUNK):
+                    for (key,) in rows:
+                        yield key
+            finally:
+                cursor.close()
 
     # -- lifecycle ---------------------------------------------------------------------------
 

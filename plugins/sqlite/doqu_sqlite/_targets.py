@@ -20,6 +20,7 @@ from doqu import StorageAdapter, Target
 from ._codec import decode, encode
 from ._compile import quote_name
 from ._storage import SQLiteStorage
+from ._unique import register_functions
 
 __all__ = ["SQLiteOracle", "sqlite_target"]
 
@@ -35,6 +36,7 @@ class SQLiteOracle:
 
     def _run(self, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
         connection = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+        register_functions(connection)  # a write to a table with a unique index runs its triggers
         try:
             return connection.execute(statement, params).fetchall()
         finally:

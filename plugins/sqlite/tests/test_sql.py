@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 import doqu
-from doqu import Index
+from doqu import Document, Index, Q
 from doqu.backend import And, Lookup, Not, Or
 from doqu.errors import DuplicateKeyError
 from doqu_sqlite import SQLiteStorage
@@ -108,6 +108,33 @@ def test_other_lookups_are_narrowed_in_sql_and_decided_on_the_client(condition: 
 def test_a_dotted_path_with_no_list_on_the_way_compiles_exactly() -> None:
     _, exact = compile_condition(Lookup("a.b", "equals", 1), frozenset({"a.b"}))
     assert exact
+
+
+class City(Document):
+    __view__ = Q(type="city")
+
+
+class Capital(City):
+    __view__ = Q(capital=True)
+
+
+def test_a_views_conditions_run_in_sql(storage: SQLiteStorage) -> None:
+    seed(storage)
+    storage.save_many({"type": "city", "name": f"c{n}", "capital": n % 10 == 0} for n in range(100))
+    storage.save({"name": "x", "capital": True}, "not-a-city")
+    storage.ensure_index(Index("type"))
+    # the view (type = 'city' AND capital) is the WHERE clause: exact, so nothing is
+    # filtered on the client, and the planner searches the index for the base's condition
+    assert compile_condition(Capital.__view__, frozenset())[1]  # type: ignore[arg-type]
+    # (capital, with no index saying that no record holds a list there, is also tested on
+    # each list element: the subquery over json_each)
+    assert storage.explain(storage.find(Capital)) == [
+        "SEARCH people USING INDEX people__type (<expr>=?)",
+        "CORRELATED SCALAR SUBQUERY 1",
+        "SCAN e VIRTUAL TABLE INDEX 3:",
+    ]
+    assert storage.find(Capital).count() == 10
+    assert sorted(c["name"] for c in storage.find(Capital, name__lt="c3")) == ["c0", "c10", "c20"]
 
 
 def test_unique_index_follows_doqus_equality(storage: SQLiteStorage) -> None:

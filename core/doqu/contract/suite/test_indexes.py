@@ -9,6 +9,7 @@ from typing import ClassVar
 import pytest
 
 from ... import Condition, Document, Field, Index, Q
+from ..._records import Record
 from ..._storage import StorageAdapter
 from ...errors import DuplicateKeyError
 from .._fixtures import Oracle, StorageFixtures
@@ -127,6 +128,66 @@ class IndexContract(StorageFixtures):
             storage.ensure_index(Index("email", unique=True))
 
     @requires("unique_indexes")
+    def test_unique_index_on_a_list_refuses_a_shared_element(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        # each element of a list is an entry of the index (MongoDB's multikey unique index)
+        storage.ensure_index(Index("tags", unique=True))
+        storage.save({"tags": [1, 2]}, "a")
+        assert _refusals(
+            storage,
+            ("b", {"tags": [2, 3]}),
+            ("c", {"tags": 1}),
+            ("b", {"tags": [3, 4]}),
+            ("a", {"tags": [2, 2, 5]}),  # the holder may keep its own elements
+            ("d", {"tags": [4]}),
+        ) == ["b", "c", "d"]
+        assert sorted(raw.keys()) == ["a", "b"]
+        assert [raw.get("a"), raw.get("b")] == [{"tags": [2, 2, 5]}, {"tags": [3, 4]}]
+
+    @requires("unique_indexes")
+    def test_unique_index_compares_values_as_equals_does(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        # 1 == 1.0 (numbers by value); True != 1 and "1" != 1 (each type its own bracket)
+        storage.ensure_index(Index("n", unique=True))
+        storage.save({"n": 1}, "int")
+        assert _refusals(
+            storage, ("float", {"n": 1.0}), ("true", {"n": True}), ("str", {"n": "1"})
+        ) == ["float"]
+        assert sorted(raw.keys()) == ["int", "str", "true"]
+
+    @requires("unique_indexes")
+    def test_compound_unique_index_counts_a_missing_field_as_none(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        storage.ensure_index(Index("a", "b", unique=True, name="a_b"))
+        storage.save({"a": 1, "b": 2}, "both")
+        assert _refusals(
+            storage,
+            ("no_b", {"a": 1}),  # holds (1, None)
+            ("none_b", {"a": 1, "b": None}),
+            ("no_b_again", {"a": 1}),
+            ("no_a", {"b": 2}),  # holds (None, 2)
+            ("other_a", {"a": 2}),
+        ) == ["none_b", "no_b_again"]
+        assert sorted(raw.keys()) == ["both", "no_a", "no_b", "other_a"]
+
+    @requires("unique_indexes")
+    def test_unique_index_over_existing_shared_elements_is_refused(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        seed(storage, {"a": {"tags": ["x", "y"]}, "b": {"tags": ["y", "z"]}})
+        refused = False
+        try:
+            storage.ensure_index(Index("tags", unique=True))
+        except DuplicateKeyError:
+            refused = True
+        assert refused
+        storage.save({"tags": ["x"]}, "c")  # no index was left behind
+        assert sorted(raw.keys()) == ["a", "b", "c"]
+
+    @requires("unique_indexes")
     def test_update_into_a_duplicate_is_refused_and_writes_nothing(
         self, storage: StorageAdapter, raw: Oracle
     ) -> None:
@@ -144,3 +205,14 @@ class IndexContract(StorageFixtures):
         with pytest.raises(DuplicateKeyError):
             Account(email="ann@example.org").save(storage)
         assert len(storage) == 1
+
+
+def _refusals(storage: StorageAdapter, *writes: tuple[str, Record]) -> list[str]:
+    """Save each ``(key, record)`` in turn; the keys whose save a unique index refused."""
+    refused = []
+    for key, record in writes:
+        try:
+            storage.save(record, key)
+        except DuplicateKeyError:
+            refused.append(key)
+    return refused

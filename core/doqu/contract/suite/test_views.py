@@ -42,6 +42,54 @@ class Draft(Document):
     pub_date: datetime.datetime | None
 
 
+class BlogPost(Document):
+    """The original doqu's inheritance chain: every post has a title."""
+
+    __view__ = Q(title__exists=True)
+
+    title: str
+
+
+class DraftPost(BlogPost):
+    """A post whose pub_date exists and is None."""
+
+    __view__ = Q(pub_date__exists=True) & Q(pub_date=None)
+
+    pub_date: datetime.datetime | None
+
+
+class Publication(BlogPost):
+    """A post with a date."""
+
+    __view__ = Q(pub_date__ne=None)
+
+    pub_date: datetime.datetime
+
+
+class CategorizedPublication(Publication):
+    """A publication with categories."""
+
+    __view__ = Q(categories__exists=True)
+
+    categories: list[str]
+
+
+POSTS = {
+    "intro": {"title": "Intro", "pub_date": None},
+    "launch": {"title": "Launch", "pub_date": datetime.datetime(2020, 1, 2)},
+    "cats": {"title": "Cats", "pub_date": datetime.datetime(2021, 3, 4), "categories": ["pets"]},
+    "idea": {"title": "Idea"},  # a post, neither a draft nor a publication
+    "untitled": {"pub_date": None},  # not a post, so not a draft
+    "oslo": {"name": "Oslo", "type": "city"},
+}
+CHAIN = (BlogPost, DraftPost, Publication, CategorizedPublication)
+
+
+def chain_counts(storage: StorageAdapter) -> list[int]:
+    """How many records each class of the chain sees."""
+    return [cls.objects(storage).count() for cls in CHAIN]
+
+
 RECORDS = {
     "ann": {"first_name": "Ann", "last_name": "Lee"},
     "bob": {"first_name": "Bob", "last_name": "Ray", "username": "bob"},
@@ -162,3 +210,47 @@ class DocumentViewContract(StorageFixtures):
         assert keys(Draft.objects(storage)) == set()
         with pytest.raises(DocumentNotFoundError, match="exists but is not a Draft"):
             storage.get(Draft, "a")
+
+    def test_view_chain_base_classes_see_their_subclasses_records(
+        self, storage: StorageAdapter
+    ) -> None:
+        seed(storage, POSTS)
+        assert chain_counts(storage) == [4, 1, 2, 1]
+        assert keys(BlogPost.objects(storage)) == {"intro", "launch", "cats", "idea"}
+        assert keys(DraftPost.objects(storage)) == {"intro"}
+        assert [p.pk for p in Publication.objects(storage).order_by("-pub_date")] == [
+            "cats",
+            "launch",
+        ]
+        assert keys(CategorizedPublication.objects(storage)) == {"cats"}
+        assert sorted(BlogPost.objects(storage).values("title")) == [
+            "Cats",
+            "Idea",
+            "Intro",
+            "Launch",
+        ]
+        assert keys(storage.find(BlogPost, title__startswith="I")) == {"intro", "idea"}
+        assert storage.get(BlogPost, "cats").title == "Cats"  # a base class loads any post
+        with pytest.raises(DocumentNotFoundError, match="exists but is not a Publication"):
+            storage.get(Publication, "intro")
+        with pytest.raises(DocumentNotFoundError, match="exists but is not a DraftPost"):
+            storage.get(DraftPost, "untitled")
+
+    def test_view_chain_a_draft_becomes_a_publication_when_dated(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        seed(storage, POSTS)
+        draft = storage.get(DraftPost, "intro")
+        draft.pub_date = datetime.datetime(2022, 7, 8)
+        draft.save(storage)
+        assert chain_counts(storage) == [4, 0, 3, 1]
+        assert storage.get(Publication, "intro").pub_date == datetime.datetime(2022, 7, 8)
+        # categories given through a query of publications make it a categorized one
+        assert storage.find(Publication, title="Intro").update(categories=["news"]) == 1
+        assert chain_counts(storage) == [4, 0, 3, 2]
+        # a new draft; deleting the drafts leaves every publication and plain post
+        storage.save({"title": "Next", "pub_date": None}, "next")
+        assert chain_counts(storage) == [5, 1, 3, 2]
+        assert DraftPost.objects(storage).delete() == 1
+        assert chain_counts(storage) == [4, 0, 3, 2]
+        assert sorted(raw.keys()) == ["cats", "idea", "intro", "launch", "oslo", "untitled"]
