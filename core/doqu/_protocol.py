@@ -70,6 +70,16 @@ class BackendProtocol(Protocol):
         """Upsert ``(key, record)`` pairs."""
         ...
 
+    def insert_records(self, items: Sequence[tuple[Key, Record]]) -> None:
+        """Store ``(key, record)`` pairs under keys that must be free: inserts, never upserts.
+
+        A key already stored, or repeated in ``items``, raises ``DuplicateKeyError`` naming it
+        (``.key``) when nothing of ``items`` was written, or ``PartialWriteError`` whose
+        ``written`` are the keys stored (the items before it) when some were; no record
+        already stored is ever replaced.
+        """
+        ...
+
     def count_records(self, spec: QuerySpec) -> int:
         """How many records ``spec`` selects (its window applied)."""
         ...

@@ -12,6 +12,7 @@ from ._capabilities import Capabilities, KnownGap
 from ._conditions import LOOKUPS, MATCH_ALL, And, Condition, Lookup, Not, Or
 from ._evaluate import matcher, run, sort_records
 from ._hookspecs import BackendSpec, Target, hookimpl
+from ._inserts import duplicate_of
 from ._paths import path_values, set_path, unwound
 from ._protocol import BackendProtocol
 from ._query import Key, QuerySpec
@@ -44,6 +45,7 @@ __all__ = [
     "check_record",
     "compile_pattern",
     "copied",
+    "duplicate_of",
     "hookimpl",
     "mask_password",
     "matcher",
