@@ -70,6 +70,22 @@ def _shuffled(indices: Iterable[int], seed: int) -> list[int]:
     return result
 
 
+def _copy(name: str, n: int, stored: int, into: str) -> Workload:
+    """A copy of ``n`` records from memory:// into a collection holding ``stored`` of them,
+    run by raw pymongo and doqu-dict only (doqu.copy takes no document class)."""
+    return Workload(
+        name=name,
+        kind="write",
+        n=n,
+        stored=stored,
+        inputs=lambda: (CopySource(n),),
+        expected=n,
+        written=({}, n),
+        contenders=("pymongo", "doqu-dict"),
+        description=f"copy {n} records from memory:// {into}",
+    )
+
+
 def workloads(scale: float = 1.0) -> list[Workload]:
     """Every workload, its default sizes multiplied by ``scale``.
 
@@ -177,27 +193,6 @@ def workloads(scale: float = 1.0) -> list[Workload]:
             isolated=True,
             description=f"stream {streamed} documents through a query, in a fresh process",
         ),
-        Workload(
-            name="copy",
-            kind="write",
-            n=copied,
-            stored=0,
-            inputs=lambda: (CopySource(copied),),
-            expected=copied,
-            written=({}, copied),
-            contenders=("pymongo", "doqu-dict"),
-            description=f"copy {copied} records from memory:// into an empty collection",
-        ),
-        Workload(
-            name="copy_upsert",
-            kind="write",
-            n=upserted,
-            stored=1,
-            inputs=lambda: (CopySource(upserted),),
-            expected=upserted,
-            written=({}, upserted),
-            contenders=("pymongo", "doqu-dict"),
-            description=f"copy {upserted} records from memory:// into a collection holding one "
-            "of them (upserts)",
-        ),
+        _copy("copy", copied, 0, "into an empty collection"),
+        _copy("copy_upsert", upserted, 1, "into a collection holding one of them (upserts)"),
     ]
