@@ -64,10 +64,10 @@ def copy(
 
     Records stream in batches of ``batch_size``, each checked against the target's
     capabilities before it is written; memory holds one batch and the keys written. When a
-    write fails after earlier batches were stored, :class:`~doqu.errors.PartialWriteError`
-    lists their keys (``.written``), the backend's error as its cause; copying again with
-    ``overwrite=True`` is idempotent. ``progress`` is called with a :class:`CopyProgress`
-    before the first batch and after each one.
+    write fails after records were stored, :class:`~doqu.errors.PartialWriteError` lists the
+    keys stored in the target (``.written``), the backend's error as its cause; copying again
+    with ``overwrite=True`` is idempotent. ``progress`` is called with a
+    :class:`CopyProgress` before the first batch and after each one.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size!r}")

@@ -75,7 +75,8 @@ class BackendProtocol(Protocol):
 
         A key already stored, or repeated in ``items``, raises ``DuplicateKeyError`` naming it
         (``.key``) when nothing of ``items`` was written, or ``PartialWriteError`` whose
-        ``written`` are the keys stored (the items before it) when some were; no record
+        ``written`` are exactly the keys stored when some were (the items before it, and on a
+        server that goes on after a failure, such as FerretDB v1, some after it); no record
         already stored is ever replaced.
         """
         ...
