@@ -17,9 +17,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import mongoengine
 import pymongo
+from pymongo import ReplaceOne
 
 import doqu
 
+from ._data import CopySource
 from ._measure import CommandCounter
 from ._models import Person, mongoengine_person, mongoengine_row
 
@@ -92,6 +94,16 @@ class Contender(abc.ABC):
     def stream(self) -> int:
         """Read every person aged 0 or more as a stream; return the sum of their ages."""
 
+    def copy(self, source: CopySource) -> int:
+        """Write ``source``'s records into the empty collection; return how many."""
+        raise NotImplementedError(f"{type(self).__name__}.copy() is not a contender for copy")
+
+    def copy_upsert(self, source: CopySource) -> int:
+        """Write ``source``'s records into the collection, replacing those it holds."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.copy_upsert() is not a contender for copy_upsert"
+        )
+
 
 class PyMongo(Contender):
     """Raw pymongo: the limit the others are measured against."""
@@ -157,6 +169,14 @@ class PyMongo(Contender):
     def stream(self) -> int:
         cursor = self.collection.find({"age": {"$gte": 0}}, batch_size=BATCH_SIZE)
         return sum(document["age"] for document in cursor)
+
+    def copy(self, source: CopySource) -> int:
+        return len(self.collection.insert_many(source.rows, ordered=True).inserted_ids)
+
+    def copy_upsert(self, source: CopySource) -> int:
+        requests = [ReplaceOne({"_id": row["_id"]}, row, upsert=True) for row in source.rows]
+        self.collection.bulk_write(requests, ordered=True)
+        return len(requests)
 
 
 class _Doqu(Contender):
@@ -232,6 +252,12 @@ class _Doqu(Contender):
     def stream(self) -> int:
         age = self.age
         return sum(age(document) for document in self._storage.find(self.doc_class, age__gte=0))
+
+    def copy(self, source: CopySource) -> int:
+        return doqu.copy(source.storage, self._storage)
+
+    def copy_upsert(self, source: CopySource) -> int:
+        return doqu.copy(source.storage, self._storage)  # the target is not empty: upserts
 
 
 class DoquDict(_Doqu):

@@ -10,7 +10,9 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["CITIES", "key_of", "people", "person"]
+import doqu
+
+__all__ = ["CITIES", "CopySource", "key_of", "people", "person"]
 
 CITIES = tuple(f"City {letter}" for letter in "ABCDEFGHIJKLMNOPQRST")
 _TAGS = ("red", "green", "blue", "amber", "violet", "teal")
@@ -45,3 +47,15 @@ def people(indices: Iterable[int], *, keyed: bool = False) -> list[dict[str, Any
     if keyed:
         return [{"_id": key_of(index), **person(index)} for index in indices]
     return [person(index) for index in indices]
+
+
+class CopySource:
+    """People ``0..n-1`` twice: in a memory:// storage under their keys (what ``doqu.copy``
+    reads) and as rows with their ``_id`` (what raw pymongo writes). Built before a run."""
+
+    def __init__(self, n: int) -> None:
+        self.rows = people(range(n), keyed=True)
+        self.storage = doqu.connect("memory://")
+        self.storage.insert_records(
+            [(row["_id"], person(index)) for index, row in enumerate(self.rows)]
+        )

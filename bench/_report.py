@@ -39,6 +39,7 @@ def rows(run: Run) -> list[Row]:
                     "wall_median_s": statistics.median(walls),
                     "wall_min_s": min(walls),
                     "wall_max_s": max(walls),
+                    "n_per_s": workload.n / statistics.median(walls),
                     "cpu_median_s": statistics.median(sample.cpu_s for sample in samples),
                     "process_cpu_median_s": statistics.median(s.process_cpu_s for s in samples),
                     "round_trips": statistics.median_low(len(s.commands) for s in samples),
@@ -220,6 +221,7 @@ _COLUMNS = (
     ("cpu x mongoengine", ">17"),
     ("trips", ">6"),
     ("peak MB", ">8"),
+    ("n/s", ">9"),
 )
 
 
@@ -250,6 +252,7 @@ def _table_lines(table: list[Row]) -> Iterator[str]:
                 against_peer,
                 str(row["round_trips"]),
                 "-" if peak is None else f"{peak:.1f}",
+                f"{row['n_per_s']:,.0f}",
             ]
         )
 

@@ -65,11 +65,16 @@ def run(
             collection = admin[database][workload.name]
             if not workload.reloads:
                 _store(collection, workload.stored)
-            for contender in contenders:
+            running = [
+                contender
+                for contender in contenders
+                if workload.contenders is None or contender.name in workload.contenders
+            ]
+            for contender in running:
                 contender.use(workload.name)
-            kept: dict[str, list[Sample]] = {contender.name: [] for contender in contenders}
+            kept: dict[str, list[Sample]] = {contender.name: [] for contender in running}
             for round_ in range(warmup + rounds):
-                for contender in contenders:
+                for contender in running:
                     if workload.reloads:
                         _store(collection, workload.stored)
                     sample = _run_once(workload, contender, url, database)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ._data import key_of, people, person
+from ._data import CopySource, key_of, people, person
 
 __all__ = ["WORKLOAD_NAMES", "Workload", "workloads"]
 
@@ -27,6 +27,8 @@ WORKLOAD_NAMES = (
     "distinct",
     "update",
     "stream",
+    "copy",
+    "copy_upsert",
 )
 
 
@@ -48,6 +50,8 @@ class Workload:
     written: tuple[dict[str, Any], int] | None = None
     #: run in a fresh process, to measure the growth of its peak memory
     isolated: bool = False
+    #: the contenders that run it (``None``: all of them)
+    contenders: tuple[str, ...] | None = None
     description: str = field(default="", compare=False)
 
     @property
@@ -66,6 +70,22 @@ def _shuffled(indices: Iterable[int], seed: int) -> list[int]:
     return result
 
 
+def _copy(name: str, n: int, stored: int, into: str) -> Workload:
+    """A copy of ``n`` records from memory:// into a collection holding ``stored`` of them,
+    run by raw pymongo and doqu-dict only (doqu.copy takes no document class)."""
+    return Workload(
+        name=name,
+        kind="write",
+        n=n,
+        stored=stored,
+        inputs=lambda: (CopySource(n),),
+        expected=n,
+        written=({}, n),
+        contenders=("pymongo", "doqu-dict"),
+        description=f"copy {n} records from memory:// {into}",
+    )
+
+
 def workloads(scale: float = 1.0) -> list[Workload]:
     """Every workload, its default sizes multiplied by ``scale``.
 
@@ -79,6 +99,8 @@ def workloads(scale: float = 1.0) -> list[Workload]:
 
     inserted, saved, got, queried = size(10_000), size(1_000), size(1_000), size(10_000)
     calls, updated, streamed = size(100), size(250), size(200_000)
+    # upserts cost FerretDB v1 a scan each (2,000 take ~5 s): the upsert copy stays small
+    copied, upserted = size(20_000), size(2_000)
     # get_by_key asks for each of its (few) stored keys several times; get_many for distinct keys
     lookup_pool, many_pool, filter_pool = size(100), size(1_000, got), size(100, 2)
     lookups = _shuffled((index % lookup_pool for index in range(got)), seed=1)
@@ -171,4 +193,6 @@ def workloads(scale: float = 1.0) -> list[Workload]:
             isolated=True,
             description=f"stream {streamed} documents through a query, in a fresh process",
         ),
+        _copy("copy", copied, 0, "into an empty collection"),
+        _copy("copy_upsert", upserted, 1, "into a collection holding one of them (upserts)"),
     ]

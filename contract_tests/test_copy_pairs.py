@@ -16,6 +16,7 @@ import pytest
 
 import doqu
 from doqu import Capabilities
+from doqu._copy import target_key
 from doqu._discovery import contract_targets
 from doqu.contract import Target
 from doqu.contract.suite.test_round_trip import EDGE_INTS, sample_record
@@ -83,3 +84,25 @@ class _Keyed:
 
     def to_record(self) -> dict[str, Any]:
         return dict(self.record)
+
+
+@pytest.mark.parametrize(
+    ("source_target", "target_target"),
+    PAIRS,
+    ids=[f"{source.name}->{target.name}" for source, target in PAIRS],
+)
+def test_verify_copy_between_targets_maps_generated_keys(
+    source_target: Target, target_target: Target, storages: list[doqu.StorageAdapter]
+) -> None:
+    # generated keys (ObjectIds on MongoDB) reach a target of str keys as their string form:
+    # verify_copy follows them there and back
+    source, target = source_target.factory(), target_target.factory()
+    storages.extend([source, target])
+    keys = source.save_many({"n": n} for n in range(5))
+    assert doqu.copy(source, target) == 5
+    assert doqu.verify_copy(source, target, batch_size=2).same
+    target.delete(target_key(source, target, keys[1]))
+    target.save({"n": 99}, "extra")
+    verification = doqu.verify_copy(source, target, batch_size=2)
+    assert (verification.missing, verification.changed, verification.extra) == (1, 0, 1)
+    assert set(verification.examples) == {("missing", keys[1]), ("extra", "extra")}

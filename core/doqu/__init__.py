@@ -14,7 +14,7 @@ from ._capabilities import Capabilities, KnownGap
 from ._conditions import And, Condition, Lookup, Not, Or, Q
 from ._connect import connect
 from ._conversion import Convertible
-from ._copy import copy
+from ._copy import CopyProgress, copy
 from ._discovery import (
     BackendInfo,
     PluginFailure,
@@ -32,6 +32,7 @@ from ._indexes import Index
 from ._query import Query, QuerySpec
 from ._quirks import Quirk
 from ._storage import StorageAdapter
+from ._verify import CopyVerification, verify_copy
 
 __version__ = "1.0.0a1"
 
@@ -45,6 +46,8 @@ __all__ = [
     "connect",
     "Convertible",
     "copy",
+    "CopyProgress",
+    "CopyVerification",
     "DeclaredField",
     "Document",
     "errors",
@@ -67,5 +70,6 @@ __all__ = [
     "StorageAdapter",
     "Target",
     "unregister_plugin",
+    "verify_copy",
     "__version__",
 ]

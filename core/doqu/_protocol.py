@@ -70,6 +70,17 @@ class BackendProtocol(Protocol):
         """Upsert ``(key, record)`` pairs."""
         ...
 
+    def insert_records(self, items: Sequence[tuple[Key, Record]]) -> None:
+        """Store ``(key, record)`` pairs under keys that must be free: inserts, never upserts.
+
+        A key already stored, or repeated in ``items``, raises ``DuplicateKeyError`` naming it
+        (``.key``) when nothing of ``items`` was written, or ``PartialWriteError`` whose
+        ``written`` are exactly the keys stored when some were (the items before it, and on a
+        server that goes on after a failure, such as FerretDB v1, some after it); no record
+        already stored is ever replaced.
+        """
+        ...
+
     def count_records(self, spec: QuerySpec) -> int:
         """How many records ``spec`` selects (its window applied)."""
         ...

@@ -19,6 +19,7 @@ from ._class_views import check_creatable, refuse_outside, view_of
 from ._conditions import And, Condition, Q
 from ._conversion import bind_key, codec_for, to_record
 from ._indexes import Index
+from ._inserts import duplicate_of
 from ._limits import check_text
 from ._paths import path_values, set_path, unwound
 from ._query import Key, Query, QuerySpec
@@ -110,6 +111,19 @@ class StorageAdapter(abc.ABC):
         """Upsert ``(key, record)`` pairs."""
         for key, record in items:
             self.put_record(key, record)
+
+    def insert_records(self, items: Sequence[tuple[Key, Record]]) -> None:
+        """Store ``(key, record)`` pairs under free keys; a taken key raises, nothing replaced.
+
+        The default checks every key with one ``fetch_records`` call, then writes with
+        ``put_records``: a taken key raises ``DuplicateKeyError`` before anything is written.
+        Not atomic against another writer between the check and the write; override it with
+        the store's plain bulk insert, which is also faster (see the plugin guide).
+        """
+        error = duplicate_of(self, items)
+        if error is not None:
+            raise error
+        self.put_records(items)
 
     def count_records(self, spec: QuerySpec) -> int:
         """How many records ``spec`` selects (its window applied)."""

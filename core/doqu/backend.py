@@ -13,6 +13,7 @@ from ._conditions import LOOKUPS, MATCH_ALL, And, Condition, Lookup, Not, Or
 from ._evaluate import matcher, run, sort_records
 from ._hookspecs import BackendSpec, Target, hookimpl
 from ._indexes import unique_entries
+from ._inserts import duplicate_of
 from ._paths import path_values, set_path, unwound
 from ._protocol import BackendProtocol
 from ._query import Key, QuerySpec
@@ -45,6 +46,7 @@ __all__ = [
     "check_record",
     "compile_pattern",
     "copied",
+    "duplicate_of",
     "hookimpl",
     "mask_password",
     "matcher",

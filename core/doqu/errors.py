@@ -131,8 +131,10 @@ class BackendConnectionError(BackendError):
 
 
 class PartialWriteError(BackendError):
-    """A bulk write failed part-way: ``written`` are the keys of the first items, stored.
+    """A bulk write failed part-way: ``written`` are the keys it stored.
 
+    For ``save_many`` they are those of the first items; for ``insert_records`` and
+    ``doqu.copy``, exactly the keys stored (a copy's as the target holds them).
     ``total`` is how many items the call had; the backend's own error is ``__cause__``.
     """
 

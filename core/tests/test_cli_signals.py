@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
+
+import doqu
 
 
 def start(*args: str) -> subprocess.Popen[str]:
@@ -50,3 +56,41 @@ def test_ctrl_c_inside_hypothesis_still_exits_130(delay: float) -> None:
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
     assert err.strip().splitlines() == ["doqu: interrupted"]
+
+
+def test_ctrl_c_during_copy_says_how_many_records_were_copied(tmp_path: Path) -> None:
+    # one record per batch into SQLite (a synced commit each): still copying after seconds
+    source_path, target_path = tmp_path / "source.db", tmp_path / "target.db"
+    with doqu.connect(f"sqlite:///{source_path}") as source:
+        source.save_many({"n": n, "name": f"person {n}"} for n in range(20_000))
+    process = start(
+        "copy", f"sqlite:///{source_path}", f"sqlite:///{target_path}", "--batch-size", "1"
+    )
+    copied = _wait_for_rows(target_path, at_least=50, seconds=60)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    [line] = err.strip().splitlines()
+    match = re.fullmatch(r"doqu: interrupted after (\d+) records copied", line)
+    assert match is not None, line
+    reported = int(match.group(1))
+    assert copied <= reported < 20_000
+    with doqu.connect(f"sqlite:///{target_path}") as target:
+        # the batch being written when the signal came may have been committed
+        assert reported <= len(target) <= reported + 1
+    assert out == ""
+
+
+def _wait_for_rows(path: Path, *, at_least: int, seconds: float) -> int:
+    """The rows the copy's target table holds, once it holds ``at_least`` (polled)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+                (rows,) = db.execute('SELECT count(*) FROM "default"').fetchone()
+        except sqlite3.Error:
+            continue  # not created yet
+        if rows >= at_least:
+            return int(rows)
+    raise AssertionError(f"the copy wrote fewer than {at_least} rows in {seconds} s")

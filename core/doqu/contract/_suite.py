@@ -19,6 +19,7 @@ from .suite.test_get_or_create import GetOrCreateContract
 from .suite.test_hostile_input import HostileInputContract
 from .suite.test_indexes import IndexContract
 from .suite.test_injection import InjectionContract
+from .suite.test_insert import CopyIntoContract, InsertRecordsContract
 from .suite.test_keys import KeyContract
 from .suite.test_large import LargeDocumentContract
 from .suite.test_list_lookups import ListLookupContract
@@ -48,6 +49,8 @@ __all__ = [
 
 
 class ContractSuite(
+    CopyIntoContract,
+    InsertRecordsContract,
     DocumentViewContract,
     DurabilityContract,
     RoundTripContract,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import reprlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from bson.errors import BSONError, InvalidDocument
@@ -23,10 +23,11 @@ from doqu.errors import (
     DoquError,
     DuplicateKeyError,
     InvalidDocumentError,
+    PartialWriteError,
     UnsupportedError,
 )
 
-__all__ = ["translate", "translated"]
+__all__ = ["taken", "translate", "translated"]
 
 _BACKEND = "mongodb"
 _DUPLICATE_KEY = 11000
@@ -116,6 +117,49 @@ def translate(error: Exception, place: str, written: Sequence[Any] = ()) -> Doqu
             backend=_BACKEND,
         )
     return BackendError(f"MongoDB operation on {place} failed: {_message(error)}")
+
+
+def taken(
+    error: DuplicateKeyError,
+    keys: Sequence[Any],
+    present: Callable[[Sequence[Any]], set[Any]],
+) -> DuplicateKeyError | PartialWriteError:
+    """The error of an ordered ``insert_many`` of records under ``keys`` that hit a duplicate
+    (``error``, translated from its ``BulkWriteError``): the record's key named, and a
+    ``PartialWriteError`` listing the keys inserted when there were some. Its ``__cause__``
+    is set: raise it ``from`` that.
+
+    MongoDB inserts exactly the records before the failing one. FerretDB v1 inserts in chunks
+    of 100 and goes on with the next chunk after a failure, so when the server counts more
+    inserted than precede the failure, ``present(keys)`` asks which of the later keys it holds.
+    """
+    cause = error.__cause__
+    details = cause.details if isinstance(cause, errors.BulkWriteError) else {}
+    inserted = details.get("nInserted", 0)
+    failed = next(iter(details.get("writeErrors") or [{}])).get("index")
+    if not isinstance(failed, int) or not 0 <= failed < len(keys):
+        failed = inserted
+    key = keys[failed] if failed < len(keys) else error.key
+    named = DuplicateKeyError(
+        f"cannot insert the record under key {key!r}: {error}",
+        key=key if error.key is None else error.key,
+        index=error.index,
+    )
+    named.__cause__ = cause
+    if not inserted:
+        return named
+    written = list(keys[:failed])
+    if inserted > failed:
+        later = present(keys[failed + 1 :])
+        written += [later_key for later_key in keys[failed + 1 :] if later_key in later]
+    partial = PartialWriteError(
+        f"inserted {len(written)} of {len(keys)} records, then: {named}; the keys inserted "
+        "are the error's .written",
+        written=written,
+        total=len(keys),
+    )
+    partial.__cause__ = named
+    return partial
 
 
 @contextlib.contextmanager

@@ -25,13 +25,14 @@ from doqu.errors import (
     BackendConnectionError,
     BackendError,
     ConfigurationError,
+    DuplicateKeyError,
     InvalidDocumentError,
 )
 
 from . import _clients, _keys
 from ._codec import CODEC_OPTIONS, codec_options, from_bson, to_bson
 from ._compile import Filter, compile_filter, compile_sort
-from ._errors import translated
+from ._errors import taken, translated
 from ._server import MONGODB_CAPABILITIES, ServerInfo
 
 __all__ = ["MongoStorage"]
@@ -278,6 +279,26 @@ class MongoStorage(StorageAdapter):
         requests = [ReplaceOne({_ID: key}, self._out(record), upsert=True) for key, record in items]
         with self._errors([record for _, record in items]):
             self.collection.bulk_write(requests, ordered=True)
+
+    def insert_records(self, items: Sequence[tuple[Key, Record]]) -> None:
+        # one ordered insert_many: the server stops at a taken key, keeping what preceded it
+        if not items:
+            return
+        documents = [self._out({_ID: key, **record}) for key, record in items]
+        try:
+            with self._errors(documents):
+                self.collection.insert_many(documents, ordered=True)
+        except DuplicateKeyError as error:
+            failure = taken(error, [key for key, _ in items], self._present)
+            raise failure from failure.__cause__
+
+    def _present(self, keys: Sequence[Key]) -> set[Key]:
+        """Which of ``keys`` the collection holds."""
+        with self._errors():
+            return {
+                document[_ID]
+                for document in self.collection.find({_ID: {"$in": list(keys)}}, {_ID: 1})
+            }
 
     def fetch_records(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
         if len(keys) == 1:  # FerretDB answers {_id: key} from its index, {_id: {$in: ...}} not

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pymongo import monitoring
 
+import doqu
 from doqu import Document, Field, Q
 from doqu._storage import SAVE_MANY_BATCH
 from doqu_mongodb import MongoStorage
@@ -99,6 +100,18 @@ class TestRoundTrips:
         assert SAVE_MANY_BATCH == 1000
         assert recorder.names == ["insert"] * 5
         assert [len(c[1]["documents"]) for c in recorder.commands] == [1000] * 5
+
+    def test_copy_into_an_empty_collection_is_a_count_and_one_insert_per_batch(
+        self, make_storage: Any, recorder: Recorder
+    ) -> None:
+        source = doqu.connect("memory://")
+        source.save_many({"n": n} for n in range(2500))
+        target: MongoStorage = make_storage(event_listeners=[recorder])
+        recorder.clear()
+        assert doqu.copy(source, target) == 2500
+        assert recorder.names == ["aggregate", "insert", "insert", "insert"]
+        assert [len(c[1]["documents"]) for c in recorder.commands[1:]] == [1000, 1000, 500]
+        assert "ordered" not in recorder.commands[1][1] or recorder.commands[1][1]["ordered"]
 
     def test_save_many_with_keys_is_one_update(
         self, watched: MongoStorage, recorder: Recorder

@@ -10,7 +10,12 @@ from bson.objectid import ObjectId
 from pymongo.collection import Collection
 
 from doqu import Index
-from doqu.errors import BackendError, DuplicateKeyError, InvalidDocumentError
+from doqu.errors import (
+    BackendError,
+    DuplicateKeyError,
+    InvalidDocumentError,
+    PartialWriteError,
+)
 from doqu_mongodb import MongoStorage
 
 RACERS = 8
@@ -156,3 +161,29 @@ class TestRefusedUpdates:
             pytest.skip("mongomock applies conflicting changes one after the other")
         with pytest.raises(BackendError, match=r"conflict.*\(code 40\)"):
             storage.find().update(**{"a.b": 1, "a": {}})
+
+
+class TestInsertRecords:
+    def test_a_taken_key_names_exactly_the_keys_inserted(
+        self, storage: MongoStorage, raw: Collection[dict[str, Any]]
+    ) -> None:
+        # FerretDB v1 goes on with the next chunk of 100 after a failure; MongoDB stops
+        storage.save({"v": "old"}, "k0005")
+        items = [(f"k{n:04d}", {"n": n}) for n in range(250)]
+        with pytest.raises(PartialWriteError, match="key 'k0005'") as caught:
+            storage.insert_records(items)
+        assert isinstance(caught.value.__cause__, DuplicateKeyError)
+        assert caught.value.__cause__.key == "k0005"
+        stored = {document["_id"] for document in raw.find()}
+        assert set(caught.value.written) == stored - {"k0005"}
+        assert caught.value.written[:5] == ["k0000", "k0001", "k0002", "k0003", "k0004"]
+        assert raw.find_one({"_id": "k0005"}) == {"_id": "k0005", "v": "old"}
+
+    def test_a_taken_first_key_leaves_only_what_the_error_names(
+        self, storage: MongoStorage, raw: Collection[dict[str, Any]]
+    ) -> None:
+        storage.save({"v": "old"}, "a")
+        with pytest.raises((DuplicateKeyError, PartialWriteError)) as caught:
+            storage.insert_records([("a", {"v": 1}), ("b", {"v": 2})])
+        written = getattr(caught.value, "written", [])
+        assert sorted(document["_id"] for document in raw.find()) == sorted(["a", *written])

@@ -34,6 +34,7 @@ from doqu.backend import (
     QuerySpec,
     Record,
     StorageAdapter,
+    duplicate_of,
     matcher,
     path_values,
     run,
@@ -41,7 +42,7 @@ from doqu.backend import (
     sort_key,
     unwound,
 )
-from doqu.errors import BackendConnectionError
+from doqu.errors import BackendConnectionError, DuplicateKeyError
 
 from ._codec import decode, encode
 from ._compile import Compiled, compile_condition, path_sql, walks_a_list
@@ -215,6 +216,12 @@ class PostgresStorage(StorageAdapter):
 
     def put_records(self, items: Sequence[tuple[Key, Record]]) -> None:
         self._write(items, upsert=True)
+
+    def insert_records(self, items: Sequence[tuple[Key, Record]]) -> None:
+        try:
+            self._write(items, upsert=False)  # one transaction: all written, or none
+        except DuplicateKeyError as error:  # name the taken key; else it was a unique index
+            raise duplicate_of(self, items) or error from error.__cause__
 
     def _write(self, items: Any, *, upsert: bool) -> None:
         rows = []

@@ -29,6 +29,7 @@ from doqu.backend import (
     QuerySpec,
     Record,
     StorageAdapter,
+    duplicate_of,
     matcher,
     run,
     set_path,
@@ -257,6 +258,15 @@ class SQLiteStorage(StorageAdapter):
         rows = [(encode(record), key) for key, record in items]
         with self._transaction() as connection:
             self._upsert(connection, rows)
+
+    def insert_records(self, items: Sequence[tuple[Key, Record]]) -> None:
+        # one plain INSERT per row in one transaction: all written, or none
+        rows = [(encode(record), key) for key, record in items]
+        try:
+            with self._transaction() as connection:
+                self._write(connection, f"INSERT INTO {self._table} (doc, id) VALUES (?, ?)", rows)
+        except DuplicateKeyError as error:  # name the taken key; else it was a unique index
+            raise duplicate_of(self, items) or error from error.__cause__
 
     def remove_record(self, key: Key) -> bool:
         with self._connection() as connection:
