@@ -21,7 +21,7 @@ from pymongo import ReplaceOne
 
 import doqu
 
-from ._data import CopySource
+from ._data import CopySource, object_total, row_total
 from ._measure import CommandCounter
 from ._models import Person, mongoengine_person, mongoengine_row
 
@@ -77,6 +77,14 @@ class Contender(abc.ABC):
     @abc.abstractmethod
     def query(self) -> int:
         """Read every active person; return the sum of their ages."""
+
+    @abc.abstractmethod
+    def query_keys(self) -> int:
+        """Read every active person with its key; return the sum of ages and key lengths."""
+
+    @abc.abstractmethod
+    def query_all_fields(self) -> int:
+        """Read every field of every active person; return the sum of their row totals."""
 
     @abc.abstractmethod
     def count(self, times: int) -> int:
@@ -149,9 +157,18 @@ class PyMongo(Contender):
         found = {doc["_id"]: doc for doc in cursor}
         return sum(document["age"] for document in [found[key] for key in keys])
 
+    # without _id, as doqu fetches dict results; query_keys asks for the keys
     def query(self) -> int:
-        cursor = self.collection.find({"active": True}, batch_size=BATCH_SIZE)
+        cursor = self.collection.find({"active": True}, {"_id": False}, batch_size=BATCH_SIZE)
         return sum(document["age"] for document in cursor)
+
+    def query_keys(self) -> int:
+        cursor = self.collection.find({"active": True}, batch_size=BATCH_SIZE)
+        return sum(document["age"] + len(document["_id"]) for document in cursor)
+
+    def query_all_fields(self) -> int:
+        cursor = self.collection.find({"active": True}, {"_id": False}, batch_size=BATCH_SIZE)
+        return sum(map(row_total, cursor))
 
     def count(self, times: int) -> int:
         count = self.collection.count_documents
@@ -189,11 +206,13 @@ class _Doqu(Contender):
         doc_class: type[Any],
         make: Callable[[Row], Any] | None,
         age: Callable[[Any], int],
+        total: Callable[[Any], int],
     ) -> None:
         super().__init__(url, database)
         self.doc_class = doc_class
-        #: how a document is made from a row (dicts are saved as they are), how its age is read
-        self.make, self.age = make, age
+        #: how a document is made from a row (dicts are saved as they are), how its age and
+        #: every field are read
+        self.make, self.age, self.total = make, age, total
         self.storage: doqu.StorageAdapter | None = None
 
     def use(self, collection: str) -> None:
@@ -238,6 +257,13 @@ class _Doqu(Contender):
         age = self.age
         return sum(age(document) for document in self._storage.find(self.doc_class, active=True))
 
+    def query_keys(self) -> int:
+        age, found = self.age, self._storage.find(self.doc_class, active=True)
+        return sum(age(document) + len(key) for key, document in found.items())
+
+    def query_all_fields(self) -> int:
+        return sum(map(self.total, self._storage.find(self.doc_class, active=True)))
+
     def count(self, times: int) -> int:
         find, doc_class = self._storage.find, self.doc_class
         return [find(doc_class, age__gte=40).count() for _ in range(times)][-1]
@@ -266,7 +292,7 @@ class DoquDict(_Doqu):
     name = "doqu-dict"
 
     def __init__(self, url: str, database: str) -> None:
-        super().__init__(url, database, dict, None, operator.itemgetter("age"))
+        super().__init__(url, database, dict, None, operator.itemgetter("age"), row_total)
 
 
 class DoquDocument(_Doqu):
@@ -275,7 +301,7 @@ class DoquDocument(_Doqu):
     name = "doqu-document"
 
     def __init__(self, url: str, database: str) -> None:
-        super().__init__(url, database, Person, _person, operator.attrgetter("age"))
+        super().__init__(url, database, Person, _person, operator.attrgetter("age"), object_total)
 
 
 def _person(row: Row) -> Person:
@@ -324,6 +350,13 @@ class MongoEngine(Contender):
     def query(self) -> int:
         total: int = sum(person.age for person in self.model.objects(active=True))
         return total
+
+    def query_keys(self) -> int:
+        total: int = sum(person.age + len(person.key) for person in self.model.objects(active=True))
+        return total
+
+    def query_all_fields(self) -> int:
+        return sum(map(object_total, self.model.objects(active=True)))
 
     def count(self, times: int) -> int:
         objects = self.model.objects

@@ -12,7 +12,15 @@ from typing import Any
 
 import doqu
 
-__all__ = ["CITIES", "CopySource", "key_of", "people", "person"]
+__all__ = [
+    "CITIES",
+    "CopySource",
+    "key_of",
+    "object_total",
+    "people",
+    "person",
+    "row_total",
+]
 
 CITIES = tuple(f"City {letter}" for letter in "ABCDEFGHIJKLMNOPQRST")
 _TAGS = ("red", "green", "blue", "amber", "violet", "teal")
@@ -47,6 +55,55 @@ def people(indices: Iterable[int], *, keyed: bool = False) -> list[dict[str, Any
     if keyed:
         return [{"_id": key_of(index), **person(index)} for index in indices]
     return [person(index) for index in indices]
+
+
+def _total(
+    name: str,
+    email: str,
+    age: int,
+    score: float,
+    active: bool,
+    created: datetime.datetime,
+    tags: list[str],
+    city: str,
+    zip_code: str,
+) -> int:
+    return (
+        len(name) + len(email) + age + int(score) + active + created.minute + len(tags)
+        + len(city) + len(zip_code)
+    )  # fmt: skip
+
+
+def row_total(row: dict[str, Any]) -> int:
+    """A number that reads every field of a person row: what ``query_all_fields`` sums."""
+    address = row["address"]
+    return _total(
+        row["name"],
+        row["email"],
+        row["age"],
+        row["score"],
+        row["active"],
+        row["created"],
+        row["tags"],
+        address["city"],
+        address["zip"],
+    )
+
+
+def object_total(person: Any) -> int:
+    """:func:`row_total` of a person read through attributes (a Document, a mongoengine one)."""
+    address = person.address
+    return _total(
+        person.name,
+        person.email,
+        person.age,
+        person.score,
+        person.active,
+        person.created,
+        person.tags,
+        address.city,
+        address.zip,
+    )
 
 
 class CopySource:

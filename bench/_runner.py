@@ -74,7 +74,9 @@ def run(
                 contender.use(workload.name)
             kept: dict[str, list[Sample]] = {contender.name: [] for contender in running}
             for round_ in range(warmup + rounds):
-                for contender in running:
+                # each contender goes first in turn: none always meets a cold (or warm) server
+                turn = round_ % len(running)
+                for contender in running[turn:] + running[:turn]:
                     if workload.reloads:
                         _store(collection, workload.stored)
                     sample = _run_once(workload, contender, url, database)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ._data import CopySource, key_of, people, person
+from ._data import CopySource, key_of, people, person, row_total
 
 __all__ = ["WORKLOAD_NAMES", "Workload", "workloads"]
 
@@ -23,6 +23,8 @@ WORKLOAD_NAMES = (
     "get_by_key",
     "get_many",
     "query",
+    "query_keys",
+    "query_all_fields",
     "count",
     "distinct",
     "update",
@@ -152,7 +154,25 @@ def workloads(scale: float = 1.0) -> list[Workload]:
             stored=2 * queried,
             inputs=tuple,
             expected=_ages(range(0, 2 * queried, 2)),
-            description=f"iterate a filtered query returning {queried} documents",
+            description=f"iterate a filtered query returning {queried} documents, read one field",
+        ),
+        Workload(
+            name="query_keys",
+            kind="read",
+            n=queried,
+            stored=2 * queried,
+            inputs=tuple,
+            expected=_ages(range(0, 2 * queried, 2)) + queried * len(key_of(0)),
+            description="the same query, with each document's key",
+        ),
+        Workload(
+            name="query_all_fields",
+            kind="read",
+            n=queried,
+            stored=2 * queried,
+            inputs=tuple,
+            expected=sum(row_total(person(index)) for index in range(0, 2 * queried, 2)),
+            description="the same query, reading every field of each document",
         ),
         Workload(
             name="count",

@@ -18,6 +18,8 @@ WORKLOADS = [
     "get_by_key",
     "get_many",
     "query",
+    "query_keys",
+    "query_all_fields",
     "count",
     "distinct",
     "update",
