@@ -480,7 +480,22 @@ def _check_collection(value: object, call: str, argument: str, things: str, sing
 def distinct_of(records: Iterable[Record], field: str) -> list[Any]:
     """The distinct values of ``field`` (lists unwound) over ``records``, as doqu compares them."""
     seen: dict[tuple[Any, ...], Any] = {}
+    strings: set[str] = set()
+    parts = field.split(".")
     for record in records:
+        # the common case, a str reached through dicts only, skips the general walk and
+        # computes each string's sort key once
+        value: Any = record
+        for part in parts:
+            if type(value) is not dict:
+                break
+            value = value.get(part)
+        else:
+            if type(value) is str:
+                if value not in strings:
+                    strings.add(value)
+                    seen.setdefault(sort_key(value), value)
+                continue
         for value in unwound(path_values(record, field)):
             seen.setdefault(sort_key(value), value)
     return list(seen.values())
