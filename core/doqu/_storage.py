@@ -20,7 +20,7 @@ from ._conditions import And, Condition, Q
 from ._conversion import bind_key, codec_for, to_record
 from ._indexes import Index
 from ._limits import check_text
-from ._paths import path_values, set_path, unwound
+from ._paths import apply_changes, path_values, unwound
 from ._query import Key, Query, QuerySpec
 from ._records import Record, check_record, copied
 from ._values import sort_key
@@ -128,8 +128,7 @@ class StorageAdapter(abc.ABC):
         """Set each (dotted) field of ``changes`` on the records ``spec`` selects."""
         updated = list(self.query_items(spec))
         for _, record in updated:  # check every record before writing any
-            for field, value in changes.items():
-                set_path(record, field, value)
+            apply_changes(record, changes)
         self.put_records(updated)
         return len(updated)
 

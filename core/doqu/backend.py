@@ -12,7 +12,7 @@ from ._capabilities import Capabilities, KnownGap
 from ._conditions import LOOKUPS, MATCH_ALL, And, Condition, Lookup, Not, Or
 from ._evaluate import matcher, run, sort_records
 from ._hookspecs import BackendSpec, Target, hookimpl
-from ._paths import path_values, set_path, unwound
+from ._paths import apply_changes, path_values, set_path, unwound
 from ._protocol import BackendProtocol
 from ._query import Key, QuerySpec
 from ._quirks import Quirk
@@ -41,6 +41,7 @@ __all__ = [
     "Record",
     "StorageAdapter",
     "Target",
+    "apply_changes",
     "check_record",
     "compile_pattern",
     "copied",

@@ -29,10 +29,10 @@ from doqu.backend import (
     QuerySpec,
     Record,
     StorageAdapter,
+    apply_changes,
     matcher,
     path_values,
     run,
-    set_path,
     sort_key,
 )
 from doqu.errors import ConfigurationError, DuplicateKeyError
@@ -286,9 +286,7 @@ class SQLiteStorage(StorageAdapter):
             condition = MATCH_ALL if exact else spec.condition
             rows = []
             for key, record in self._matching(connection, condition, where):
-                for field, value in changes.items():
-                    set_path(record, field, value)
-                rows.append((encode(record), key))
+                rows.append((encode(apply_changes(record, changes)), key))
             self._write(connection, f"UPDATE {self._table} SET doc = ? WHERE id = ?", rows)
             return len(rows)
 

@@ -50,6 +50,12 @@ def _deep(levels: int) -> dict[str, Any]:
     return record
 
 
+def _nest(value: Any, levels: int) -> Any:
+    for _ in range(levels):
+        value = {"p": value}
+    return value
+
+
 # name -> (record, error, text the message shows)
 OVER_LIMITS: dict[str, tuple[Callable[[], Any], type[DoquError], str]] = {
     "cyclic-dict": (_cyclic_dict, InvalidDocumentError, "cyclic"),
@@ -150,6 +156,29 @@ class HostileInputContract(StorageFixtures):
             storage.get_or_create(dict, name="Bo", v=make())
         assert list(raw.keys()) == ["ann"]
         assert raw.get("ann") == ANN
+
+    def test_update_counts_the_dotted_path_in_the_depth(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        seed(storage, {"ann": ANN})
+        path = ".".join(["p"] * 80)  # the value sits 80 levels down
+        with pytest.raises(InvalidDocumentError, match=shown("100 levels")):
+            storage.find().update(**{path: _deep(20)})
+        assert raw.get("ann") == ANN
+        storage.find().update(**{path: _deep(18)})  # 80 + 19 levels, and the record: 100
+        assert raw.get("ann") == {**ANN, "p": _nest(_deep(18), 79)}
+
+    def test_update_refuses_a_record_it_would_make_too_big(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        big = {"name": "Big", "a": "x" * (10 * 1024 * 1024)}
+        seed(storage, {"ann": ANN, "big": big})
+        with pytest.raises(InvalidDocumentError, match=shown("16 MB")):
+            storage.find().update(b="y" * (7 * 1024 * 1024))
+        assert raw.get("ann") == ANN
+        assert raw.get("big") == big
+        storage.find(name="Ann").update(b="y" * (7 * 1024 * 1024))  # Ann's record stays small
+        assert raw.get("big") == big
 
     def test_one_hundred_levels_are_accepted(self, storage: StorageAdapter, raw: Oracle) -> None:
         key = storage.save(_deep(99))  # the record itself is the hundredth level
