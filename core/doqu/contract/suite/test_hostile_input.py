@@ -109,6 +109,9 @@ REFUSED_PATTERNS = {
     "repeat-over-1000": r"a{1001}",
     "range-over-1000": r"a{2,5000}",
     "too-long": "a" * 1001,
+    "program-too-big": r"(\w+\s*){1000}x",
+    "alternation-too-big": r"(a|b|c|d|e){1000}x",
+    "lone-surrogate": "a\ud800",
 }
 
 
