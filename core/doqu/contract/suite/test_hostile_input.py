@@ -15,6 +15,7 @@ import pytest
 from ... import Q
 from ..._storage import StorageAdapter
 from ...errors import (
+    DocumentNotFoundError,
     DoquError,
     InvalidArgumentError,
     InvalidDocumentError,
@@ -76,6 +77,7 @@ WRONG_ARGUMENTS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "find-int": (lambda s: s.find(int), "doc_class"),
     "get-str": (lambda s: s.get(str, "ann"), "doc_class"),
     "get_many-str-class": (lambda s: s.get_many(str, ["ann"]), "doc_class"),
+    "get_or_create-int": (lambda s: s.get_or_create(5, name="x"), "doc_class"),
     "get_many-none": (lambda s: s.get_many(dict, None), "primary_keys"),
     "get_many-int": (lambda s: s.get_many(dict, 5), "primary_keys"),
     "get_many-str": (lambda s: s.get_many(dict, "ann"), "primary_keys"),
@@ -182,6 +184,17 @@ class HostileInputContract(StorageFixtures):
         assert raw.get("big") == big
         storage.find(name="Ann").update(b="y" * (7 * 1024 * 1024))  # Ann's record stays small
         assert raw.get("big") == big
+
+    def test_get_many_of_many_missing_keys_shows_the_first_few(
+        self, storage: StorageAdapter
+    ) -> None:
+        seed(storage, {"ann": ANN})
+        with pytest.raises(DocumentNotFoundError) as caught:
+            storage.get_many(dict, ["ann", *(f"k{n}" for n in range(200_000))])
+        message = str(caught.value)
+        assert "['k0', 'k1', 'k2', 'k3', 'k4'] (the first 5 of 200,000)" in message
+        assert "'k5'" not in message
+        assert len(message) < 1000
 
     def test_one_hundred_levels_are_accepted(self, storage: StorageAdapter, raw: Oracle) -> None:
         key = storage.save(_deep(99))  # the record itself is the hundredth level
