@@ -136,6 +136,13 @@ class Query(Generic[T]):
                     f"{'-' + field.lstrip('-')!r} to sort descending",
                     field=name,
                 )
+            if field[:1] == "+" or field != field.strip():
+                plain = field.strip().lstrip("+")
+                raise InvalidFieldNameError(
+                    f"order_by field {name!r} has a leading '+' or surrounding spaces; write "
+                    f"{plain!r} for ascending, {'-' + plain!r} for descending",
+                    field=name,
+                )
             check_field_name(field, dotted=True, where="order_by field")
             order.append((field, descending))
         return self._with(order=tuple(order))

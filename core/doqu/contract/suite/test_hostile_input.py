@@ -231,6 +231,11 @@ class HostileInputContract(StorageFixtures):
         with pytest.raises(InvalidFieldNameError, match=shown(repr(name))):
             storage.find().order_by(name)
 
+    @pytest.mark.parametrize("name", ["+age", " age", "age ", "- age"])
+    def test_order_by_refuses_a_plus_or_spaces(self, storage: StorageAdapter, name: str) -> None:
+        with pytest.raises(InvalidFieldNameError, match=shown(repr(name))):
+            storage.find().order_by(name)
+
     def test_huge_slice_bounds_are_past_the_end(self, storage: StorageAdapter) -> None:
         seed(storage, {"ann": ANN, "bo": {"name": "Bo", "age": 5}})
         query = storage.find().order_by("age")
