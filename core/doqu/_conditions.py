@@ -12,6 +12,7 @@ documented in ``docs/query-semantics.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 from collections.abc import Callable, Iterable, Mapping
@@ -26,6 +27,7 @@ from ._regex import check_pattern
 from .errors import (
     InvalidArgumentError,
     InvalidLookupValueError,
+    QueryError,
     UnsupportedError,
     UnsupportedLookupError,
 )
@@ -33,6 +35,7 @@ from .errors import (
 __all__ = [
     "LOOKUPS",
     "MATCH_ALL",
+    "MAX_QUERY_DEPTH",
     "And",
     "Condition",
     "Lookup",
@@ -40,8 +43,12 @@ __all__ = [
     "Or",
     "Q",
     "conjunction",
+    "joined",
     "parse_conditions",
 ]
+
+#: deepest nesting of And/Or/Not accepted (as deep as a document may be)
+MAX_QUERY_DEPTH = 100
 
 
 def _fail(lookup: str, field: str, value: Any, expected: str) -> InvalidLookupValueError:
@@ -137,13 +144,13 @@ class Condition:
     __slots__ = ()
 
     def __and__(self, other: Condition) -> Condition:
-        return And((self, _as_condition(other)))
+        return joined(And, self, _as_condition(other))
 
     def __or__(self, other: Condition) -> Condition:
-        return Or((self, _as_condition(other)))
+        return joined(Or, self, _as_condition(other))
 
     def __invert__(self) -> Condition:
-        return Not(self)
+        return self.item if isinstance(self, Not) else Not(self)
 
     def lookups(self) -> Iterable[Lookup]:
         """Every leaf of the tree, depth first."""
@@ -200,11 +207,28 @@ class Lookup(Condition):
         yield self
 
 
+def _nested(condition: Condition, children: Iterable[Condition]) -> None:
+    """Record ``condition``'s depth, refusing one over :data:`MAX_QUERY_DEPTH`."""
+    depth = 1 + max((getattr(child, "depth", 0) for child in children), default=0)
+    if depth > MAX_QUERY_DEPTH:
+        raise QueryError(
+            f"the condition is nested more than {MAX_QUERY_DEPTH} levels deep; join many "
+            "conditions at one level instead (Q(a=1) | Q(a=2) | ... stays one level deep, "
+            "and a__in=[1, 2, ...] is one lookup)"
+        )
+    object.__setattr__(condition, "depth", depth)
+
+
 @dataclass(frozen=True, slots=True)
 class And(Condition):
     """All of ``items`` hold. ``And(())`` matches every record."""
 
     items: tuple[Condition, ...]
+    #: levels of And/Or/Not from here down (a lookup is none)
+    depth: int = dataclasses.field(default=1, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _nested(self, self.items)
 
     def lookups(self) -> Iterable[Lookup]:
         for item in self.items:
@@ -216,6 +240,10 @@ class Or(Condition):
     """At least one of ``items`` holds. ``Or(())`` matches no record."""
 
     items: tuple[Condition, ...]
+    depth: int = dataclasses.field(default=1, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _nested(self, self.items)
 
     def lookups(self) -> Iterable[Lookup]:
         for item in self.items:
@@ -227,9 +255,23 @@ class Not(Condition):
     """``item`` does not hold."""
 
     item: Condition
+    depth: int = dataclasses.field(default=1, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _nested(self, (self.item,))
 
     def lookups(self) -> Iterable[Lookup]:
         return self.item.lookups()
+
+
+def joined(kind: type[And] | type[Or], first: Condition, second: Condition) -> Condition:
+    """``first`` and ``second`` joined by ``kind``, one level: ``(a | b) | c`` is ``Or((a, b,
+    c))``, so a chain of a thousand ``|`` stays one level deep."""
+    items = [
+        *(first.items if isinstance(first, kind) else (first,)),
+        *(second.items if isinstance(second, kind) else (second,)),
+    ]
+    return kind(tuple(items))
 
 
 #: the condition every record matches.

@@ -369,8 +369,24 @@ def _between(field: str, bounds: tuple[Any, Any]) -> Predicate:
 
 
 def _contains_all(field: str, values: list[Any]) -> Predicate:
+    """Every one of ``values`` equals an element: one pass over the elements per record, so
+    the time is linear in the values and the elements, not their product."""
     read = element_reader(field)
-    return _all_of([_some(read, _one_of([value])) for value in values])
+    wanted: set[tuple[Any, ...]] = set()
+    for value in values:
+        try:
+            wanted.add(sort_key(value))
+        except TypeError:  # a value no record can store equals nothing
+            return _never
+    if not wanted:
+        return _never  # MongoDB: $all with no values matches nothing
+    brackets = {key[0] for key in wanted}
+
+    def test(record: Record) -> bool:
+        found = {sort_key(e) for e in read(record) if _bracket(e) in brackets}
+        return wanted <= found
+
+    return test
 
 
 def _exists(field: str, wanted: bool) -> Predicate:

@@ -33,12 +33,13 @@ def check_text(text: str, *, what: str, name: bool = False) -> None:
         raise _surrogate(text, what, name=name)
 
 
-def check_limits(value: Any, *, path: str = "") -> None:
+def check_limits(value: Any, *, path: str = "", depth: int = 0) -> None:
     """Raise ``InvalidDocumentError`` if ``value`` is cyclic, too deep, too big, or not UTF-8.
 
-    ``path`` names ``value`` in messages (empty for a whole record).
+    ``path`` names ``value`` in messages (empty for a whole record); ``depth``: how many
+    records and lists it sits in (a value written at ``a.b`` sits in two).
     """
-    size = _size(value, path, 0, set())
+    size = _size(value, path, depth, set())
     if size > MAX_DOCUMENT_BYTES:
         raise InvalidDocumentError(
             f"{path or 'the record'} is {size:,} bytes, over the {MAX_DOCUMENT_BYTES:,}-byte "

@@ -6,12 +6,14 @@ it (and into element ``n`` for a numeric part), so a path can reach several valu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from ._limits import check_limits
 from ._records import Record
 from .errors import InvalidDocumentError
 
-__all__ = ["path_values", "set_path", "unwound"]
+__all__ = ["apply_changes", "path_values", "set_path", "unwound"]
 
 
 def path_values(record: Record, path: str) -> list[Any]:
@@ -70,3 +72,13 @@ def set_path(record: Record, path: str, value: Any) -> None:
                 field=path,
                 value=value,
             )
+
+
+def apply_changes(record: Record, changes: Mapping[str, Any]) -> Record:
+    """``record`` with ``changes`` (dotted field -> value) set in place, refused with
+    ``InvalidDocumentError`` if the result is over the limits of a record: call it for every
+    record before writing any."""
+    for field, value in changes.items():
+        set_path(record, field, value)
+    check_limits(record)
+    return record

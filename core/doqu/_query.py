@@ -12,7 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from ._conditions import MATCH_ALL, And, Condition, Not, Or, conjunction, parse_conditions
+from ._conditions import (
+    MATCH_ALL,
+    And,
+    Condition,
+    Not,
+    Or,
+    conjunction,
+    joined,
+    parse_conditions,
+)
 from ._conversion import Convertible, codec_for
 from ._records import check_changes, check_field_name
 from ._values import sort_key
@@ -127,6 +136,13 @@ class Query(Generic[T]):
                     f"{'-' + field.lstrip('-')!r} to sort descending",
                     field=name,
                 )
+            if field[:1] == "+" or field != field.strip():
+                plain = field.strip().lstrip("+")
+                raise InvalidFieldNameError(
+                    f"order_by field {name!r} has a leading '+' or surrounding spaces; write "
+                    f"{plain!r} for ascending, {'-' + plain!r} for descending",
+                    field=name,
+                )
             check_field_name(field, dotted=True, where="order_by field")
             order.append((field, descending))
         return self._with(order=tuple(order))
@@ -142,7 +158,7 @@ class Query(Generic[T]):
             raise QueryError("only queries on the same storage and doc_class can be combined")
         if self._spec.is_windowed or other._spec.is_windowed:
             raise QueryError("sliced queries cannot be combined; combine, then slice")
-        combined = kind((self._spec.condition, other._spec.condition))
+        combined = joined(kind, self._spec.condition, other._spec.condition)
         return self._with(condition=combined)
 
     def __or__(self, other: Query[T]) -> Query[T]:

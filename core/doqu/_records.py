@@ -231,7 +231,8 @@ def check_changes(changes: Mapping[str, Any], capabilities: Capabilities) -> Non
         raise QueryError("update() needs at least one field=value change")
     for field, value in changes.items():
         check_field_name(field, dotted=True)
-        check_limits(value, path=field)
+        # a value set at a.b is two levels down in the record: depth counts the path
+        check_limits(value, path=field, depth=field.count(".") + 1)
         check_value(value, capabilities, path=field)
 
 

@@ -19,12 +19,21 @@ import re2
 
 from .errors import InvalidLookupValueError
 
-__all__ = ["MAX_PATTERN_LENGTH", "MAX_REPEAT", "check_pattern", "compile_pattern"]
+__all__ = [
+    "MAX_PATTERN_LENGTH",
+    "MAX_PROGRAM_SIZE",
+    "MAX_REPEAT",
+    "check_pattern",
+    "compile_pattern",
+]
 
 #: longest pattern accepted, in characters
 MAX_PATTERN_LENGTH = 1000
 #: largest count in ``{n}``, ``{n,}`` or ``{n,m}`` (RE2's own limit, and PCRE accepts it too)
 MAX_REPEAT = 1000
+#: most instructions a compiled pattern may have: RE2's time is linear in the text, times up
+#: to the program's size, so ``(\w+\s*){1000}x`` (10,005 instructions) is refused
+MAX_PROGRAM_SIZE = 2000
 
 # an escape is consumed first, so ``\{5000}`` is a literal brace, not a repetition
 _REPEAT = re.compile(r"\\.|\{(\d+)(?:,(\d*))?\}", re.DOTALL)
@@ -58,11 +67,26 @@ def check_pattern(lookup: str, field: str, pattern: str) -> str:
             raise _refuse(
                 lookup, field, pattern, f"repeats more than {MAX_REPEAT} times ({found[0]})"
             )
+    if not pattern.isascii():
+        try:
+            pattern.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise _refuse(
+                lookup, field, pattern, "holds a lone surrogate that UTF-8 cannot encode"
+            ) from e
     try:
-        compile_pattern(pattern)
+        size = compile_pattern(pattern).programsize
     except re2.error as e:
         reason = e.args[0].decode() if e.args and isinstance(e.args[0], bytes) else str(e)
         raise _refuse(lookup, field, pattern, f"is not valid ({reason})") from e
+    if size > MAX_PROGRAM_SIZE:
+        raise _refuse(
+            lookup,
+            field,
+            pattern,
+            f"compiles to {size:,} instructions, over the limit of {MAX_PROGRAM_SIZE:,}; "
+            "repeat smaller groups fewer times",
+        )
     return pattern
 
 

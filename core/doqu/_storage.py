@@ -21,7 +21,7 @@ from ._conversion import bind_key, codec_for, to_record
 from ._indexes import Index
 from ._inserts import duplicate_of
 from ._limits import check_text
-from ._paths import path_values, set_path, unwound
+from ._paths import apply_changes, path_values, unwound
 from ._query import Key, Query, QuerySpec
 from ._records import Record, check_record, copied
 from ._values import sort_key
@@ -142,8 +142,7 @@ class StorageAdapter(abc.ABC):
         """Set each (dotted) field of ``changes`` on the records ``spec`` selects."""
         updated = list(self.query_items(spec))
         for _, record in updated:  # check every record before writing any
-            for field, value in changes.items():
-                set_path(record, field, value)
+            apply_changes(record, changes)
         self.put_records(updated)
         return len(updated)
 
@@ -342,13 +341,20 @@ class StorageAdapter(abc.ABC):
         if len(found) != len(keys):
             missing = [key for key in keys if key not in found]
             if missing:
+                shown = missing[:_SHOWN_KEYS]
                 raise DocumentNotFoundError(
                     (
                         f"no record with key {missing[0]!r} in {self!r}"
                         if len(missing) == 1
-                        else f"no records with keys {missing!r} in {self!r}"
+                        else f"no records with keys {shown!r}"
+                        + (
+                            f" (the first {len(shown)} of {len(missing):,})"
+                            if missing[len(shown) :]
+                            else ""
+                        )
+                        + f" in {self!r}"
                     )
-                    + "".join(map(self._string_form_hint, missing)),
+                    + "".join(map(self._string_form_hint, shown)),
                     key=missing[0],
                 )
             # a key asked for twice must not hand out one shared record twice
@@ -373,6 +379,7 @@ class StorageAdapter(abc.ABC):
         new document is built as ``doc_class(**conditions)`` so defaults and validation apply.
         Atomic where the backend declares ``atomic_get_or_create``.
         """
+        codec_for(doc_class)  # a doc_class of the wrong kind fails as in find()
         if not conditions:
             raise QueryError("get_or_create() needs at least one field=value condition")
         condition = Q(**conditions)
@@ -464,6 +471,10 @@ class StorageAdapter(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.backend}>"
+
+
+#: missing keys a get_many() error shows (a list of 200,000 would make a 1 MB message)
+_SHOWN_KEYS = 5
 
 
 def _check_collection(value: object, call: str, argument: str, things: str, single: str) -> None:

@@ -14,7 +14,7 @@ from ._evaluate import matcher, run, sort_records
 from ._hookspecs import BackendSpec, Target, hookimpl
 from ._indexes import unique_entries
 from ._inserts import duplicate_of
-from ._paths import path_values, set_path, unwound
+from ._paths import apply_changes, path_values, set_path, unwound
 from ._protocol import BackendProtocol
 from ._query import Key, QuerySpec
 from ._quirks import Quirk
@@ -43,6 +43,7 @@ __all__ = [
     "Record",
     "StorageAdapter",
     "Target",
+    "apply_changes",
     "check_record",
     "compile_pattern",
     "copied",

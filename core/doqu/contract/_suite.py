@@ -17,6 +17,7 @@ from .suite.test_find import FindContract, QueryReadContract
 from .suite.test_get import GetContract, GetManyContract
 from .suite.test_get_or_create import GetOrCreateContract
 from .suite.test_hostile_input import HostileInputContract
+from .suite.test_hostile_queries import HostileQueryContract
 from .suite.test_indexes import IndexContract
 from .suite.test_injection import InjectionContract
 from .suite.test_insert import CopyIntoContract, InsertRecordsContract
@@ -58,6 +59,7 @@ class ContractSuite(
     QuirkContract,
     CornerContract,
     ConcurrencyContract,
+    HostileQueryContract,
     HostileInputContract,
     BadQueryInputContract,
     BadWriteInputContract,

@@ -24,7 +24,7 @@ from .._capabilities import Capabilities
 from .._conditions import MATCH_ALL, Condition
 from .._evaluate import run
 from .._indexes import Index, unique_entries
-from .._paths import set_path
+from .._paths import apply_changes
 from .._query import Key, QuerySpec
 from .._records import Record, copied
 from .._storage import StorageAdapter, distinct_of
@@ -255,10 +255,8 @@ class MemoryStorage(StorageAdapter):
         with self._data.lock:
             items = []
             for key, stored in self._data.select(spec):
-                record = copied(stored)
-                for field, value in changes.items():
-                    set_path(record, field, copied(value))
-                items.append((key, record))
+                fresh = {field: copied(value) for field, value in changes.items()}
+                items.append((key, apply_changes(copied(stored), fresh)))
             self._data.check_unique(items)
             self._data.write(items)
             return len(items)

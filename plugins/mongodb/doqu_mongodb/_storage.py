@@ -20,7 +20,7 @@ from pymongo.cursor import Cursor
 from pymongo.errors import DuplicateKeyError as PyMongoDuplicateKeyError
 
 from doqu import Condition, Index, QuerySpec, StorageAdapter
-from doqu.backend import set_path
+from doqu.backend import apply_changes
 from doqu.errors import (
     BackendConnectionError,
     BackendError,
@@ -382,17 +382,16 @@ class MongoStorage(StorageAdapter):
             return self.collection.update_many(wanted, update).matched_count
 
     def _check_paths(self, wanted: Filter, changes: Mapping[str, Any]) -> None:
-        """Raise, before anything is written, if a dotted change runs into a non-record.
+        """Raise, before anything is written, if a dotted change runs into a non-record or a
+        changed record would be over doqu's limits (depth, 16 MB).
 
-        MongoDB would fail only on the first such document, after updating some others.
+        MongoDB would fail only on the first such document, after updating some others (and
+        mongomock not at all); each matched record is read and changed on the client.
         """
-        dotted = [field for field in changes if "." in field]
-        if not dotted:
-            return
-        heads = {field.split(".", 1)[0]: 1 for field in dotted}
-        for document in self.collection.find(wanted, heads, batch_size=_BATCH_SIZE):
-            for field in dotted:
-                set_path(document, field, None)
+        cursor = self.collection.find(wanted, batch_size=_BATCH_SIZE)
+        with cursor:
+            for _, record in self._records(cursor):
+                apply_changes(record, changes)
 
     def iter_keys(self) -> Iterator[Key]:
         with self._errors():

@@ -21,6 +21,9 @@ What makes a lookup exact (``docs`` of the plugin's README list them):
 from __future__ import annotations
 
 import datetime
+import functools
+import itertools
+import json
 import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
@@ -43,6 +46,9 @@ class Sql:
 
 
 _TRUE, _FALSE = Sql("1"), Sql("0")
+_CHAIN = 64  # terms joined flat by AND / OR; longer joins nest (see _balanced)
+#: values of one type bracket at which ``in`` becomes one JSON parameter (``json_each``)
+_MANY = 8
 
 
 def quote_name(name: str) -> str:
@@ -68,10 +74,19 @@ def _join(items: Iterable[Sql], operator: str, neutral: Sql, absorbing: Sql) -> 
         return absorbing
     if not parts:
         return neutral
+    return _balanced(parts, operator)
+
+
+def _balanced(parts: Sequence[Sql], operator: str) -> Sql:
+    """``parts`` joined by ``operator`` as a balanced tree: a flat chain of n terms is an
+    expression n deep, and SQLite refuses expressions over 1000 deep; this one is log2(n)."""
     if len(parts) == 1:
         return parts[0]
+    if len(parts) > _CHAIN:
+        middle = len(parts) // 2
+        parts = [_balanced(parts[:middle], operator), _balanced(parts[middle:], operator)]
     text = f" {operator} ".join(f"({p.text})" for p in parts)
-    return Sql(text, sum((p.params for p in parts), ()))
+    return Sql(text, tuple(itertools.chain.from_iterable(p.params for p in parts)))
 
 
 def _and(items: Iterable[Sql]) -> Sql:
@@ -161,8 +176,9 @@ _PYTHON_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _number_guard(typ: str, val: str, sign: str, value: Any) -> str:
-    """SQL keeping only numbers among the values ``val {sign} value`` lets through.
+def _number_guard(typ: str, val: str, sign: str, bool_like: bool) -> str:
+    """SQL keeping only numbers among the values ``val {sign} ...`` lets through; ``bool_like``:
+    whether 0 or 1 (how ``json_extract`` gives a bool) passes that comparison.
 
     ``json_extract`` gives numbers as numbers, strings and containers as text (which SQLite
     orders above every number), and bools as 0 and 1: a value guard costs no JSON parse, and
@@ -171,8 +187,7 @@ def _number_guard(typ: str, val: str, sign: str, value: Any) -> str:
     if typ == _ELEMENT_TYPE:  # json_each has the type at hand
         return f"+{typ} IN {_NUMBER_TYPES}"
     guards = [f"{val} < ''"] if sign in (">", ">=") else []
-    compare = _PYTHON_OPERATORS[sign]
-    if compare(0, value) or compare(1, value):
+    if bool_like:
         guards.append(f"({val} NOT IN (0, 1) OR +{typ} IN {_NUMBER_TYPES})")
     return " AND ".join(guards) or "1"
 
@@ -188,9 +203,11 @@ def _compare(sign: str, value: Any) -> _Test | None:
     """A test comparing an element with ``value`` by ``sign`` inside its type bracket."""
     kind = _scalar_kind(value)
     if kind == "number":
-        return lambda typ, val, date: Sql(
-            f"{val} {sign} ? AND {_number_guard(typ, val, sign, value)}", (value,)
+        compare = _PYTHON_OPERATORS[sign]
+        guard = functools.partial(
+            _number_guard, sign=sign, bool_like=compare(0, value) or compare(1, value)
         )
+        return lambda typ, val, date: Sql(f"{val} {sign} ? AND {guard(typ, val)}", (value,))
     if kind == "text":
         return lambda typ, val, date: Sql(f"{val} {sign} ? AND {_text_guard(typ, val)}", (value,))
     if kind == "date":
@@ -237,10 +254,13 @@ def _lookup(leaf: Lookup, flat: frozenset[str]) -> _Bounds:
         parts = (Lookup(leaf.field, "gte", low), Lookup(leaf.field, "lte", high))
         return _compile(And(parts), flat)
     if name in ("in", "contains_any"):
-        return _compile(Or(tuple(Lookup(leaf.field, "equals", v) for v in value)), flat)
+        return _one_of(leaf.field, value, flat)
     if name == "contains_all":
         if not value:
             return _Bounds(_FALSE, _FALSE)  # MongoDB: $all with no values matches nothing
+        if len(value) > _MANY:
+            # a match holds one of the values: SQL narrows, the client checks all of them
+            return _Bounds(_FALSE, _one_of(leaf.field, value, flat).possible)
         return _compile(And(tuple(Lookup(leaf.field, "equals", v) for v in value)), flat)
     if name == "exists":
         return _at(leaf.field, flat, exists=bool(value))
@@ -254,6 +274,43 @@ def _lookup(leaf: Lookup, flat: frozenset[str]) -> _Bounds:
     if test is None:
         return _UNKNOWN  # regexes, date parts, container values: the client decides
     return _at(leaf.field, flat, test=test)
+
+
+def _one_of(field: str, values: Sequence[Any], flat: frozenset[str]) -> _Bounds:
+    """Bounds for "equals one of ``values``": the numbers, strings and dates of a long list
+    each go as one JSON array parameter, so the SQL stays small for any count of values."""
+    groups: dict[str, list[Any]] = {"number": [], "text": [], "date": []}
+    rest: list[Any] = []
+    for value in values:
+        kind = _scalar_kind(value)
+        if kind == "number" and (math.isinf(value) or not -(2**63) <= value < 2**63):
+            kind = None  # JSON holds neither infinities nor wider ints as SQLite reads them
+        elif kind == "text" and "\x00" in value:
+            kind = None
+        groups.get(kind or "", rest).append(value)
+    parts = []
+    for kind, members in groups.items():
+        if len(members) < _MANY:
+            rest.extend(members)
+        elif members:
+            parts.append(_at(field, flat, test=_member_of(kind, members)))
+    parts += [_compile(Lookup(field, "equals", value), flat) for value in rest]
+    return _Bounds(_or(p.sure for p in parts), _or(p.possible for p in parts))
+
+
+def _member_of(kind: str, members: list[Any]) -> _Test:
+    """A test for "the element is one of ``members``", all of bracket ``kind``."""
+    array = "(SELECT value FROM json_each(?))"
+    if kind == "date":
+        dates = json.dumps([iso(value) for value in members])
+        return lambda typ, val, date: Sql(f"{date} IN {array}", (dates,))
+    text = json.dumps(members, ensure_ascii=False)
+    if kind == "text":
+        return lambda typ, val, date: Sql(f"{val} IN {array} AND {_text_guard(typ, val)}", (text,))
+    guard = functools.partial(
+        _number_guard, sign="=", bool_like=any(value in (0, 1) for value in members)
+    )
+    return lambda typ, val, date: Sql(f"{val} IN {array} AND {guard(typ, val)}", (text,))
 
 
 def _at(
@@ -307,8 +364,11 @@ def compile_order(order: Sequence[tuple[str, bool]]) -> tuple[str, str] | None:
     str < ... < datetimes, and compares numbers and text as doqu does; a datetime's ``$date``
     text, cast to a blob, sorts after every string and by time. Bools (0 and 1 to
     ``json_extract``), dicts, lists and the other tags are not ordered so: then the client
-    orders. Ties fall to the key, ascending.
+    orders. Ties fall to the key, ascending. Over 64 fields the client orders too: SQLite
+    limits the terms of an ORDER BY.
     """
+    if len(order) > _CHAIN:
+        return None
     terms, codes = [], []
     for field, descending in order:
         path = json_path(field)

@@ -29,10 +29,10 @@ from doqu.backend import (
     QuerySpec,
     Record,
     StorageAdapter,
+    apply_changes,
     duplicate_of,
     matcher,
     run,
-    set_path,
     sort_key,
 )
 from doqu.errors import ConfigurationError, DuplicateKeyError
@@ -55,6 +55,7 @@ from ._unique import owner_of, register_functions
 __all__ = ["SQLiteStorage"]
 
 _CHUNK = 500  # keys per IN (...) list, far below SQLite's parameter limit
+_PROBED = 64  # a WHERE with this many parentheses is test-prepared before use (_compiled)
 
 
 class _Pool:
@@ -295,9 +296,7 @@ class SQLiteStorage(StorageAdapter):
             condition = MATCH_ALL if exact else spec.condition
             rows = []
             for key, record in self._matching(connection, condition, where):
-                for field, value in changes.items():
-                    set_path(record, field, value)
-                rows.append((encode(record), key))
+                rows.append((encode(apply_changes(record, changes)), key))
             self._write(connection, f"UPDATE {self._table} SET doc = ? WHERE id = ?", rows)
             return len(rows)
 
@@ -326,8 +325,26 @@ class SQLiteStorage(StorageAdapter):
     # -- reads -------------------------------------------------------------------------------
 
     def _compiled(self, connection: sqlite3.Connection, condition: Condition) -> tuple[Sql, bool]:
+        """The WHERE for ``condition`` and whether it is exact. One SQLite cannot parse (too
+        deep, too many parameters) selects every row, and the client filters them."""
         flat = flat_fields(connection, self._table, condition, self._indexes)
-        return compile_condition(condition, flat)
+        where, exact = compile_condition(condition, flat)
+        if where.text.count("(") < _PROBED or self._parses(connection, where):
+            return where, exact
+        return Sql("1"), False
+
+    def _parses(self, connection: sqlite3.Connection, where: Sql) -> bool:
+        """Whether SQLite prepares a SELECT with ``where`` (EXPLAIN: prepared, not run)."""
+        try:
+            connection.execute(
+                f"EXPLAIN SELECT 1 FROM {self._table} WHERE {where.text}", where.params
+            )
+        except sqlite3.OperationalError as error:
+            # parser stack overflow, expression tree too large, too many SQL variables
+            if getattr(error, "sqlite_errorname", None) in ("SQLITE_ERROR", "SQLITE_TOOBIG"):
+                return False
+            raise
+        return True
 
     def _matching(
         self, connection: sqlite3.Connection, condition: Condition, where: Sql

@@ -15,6 +15,7 @@ import pytest
 from ... import Q
 from ..._storage import StorageAdapter
 from ...errors import (
+    DocumentNotFoundError,
     DoquError,
     InvalidArgumentError,
     InvalidDocumentError,
@@ -50,6 +51,12 @@ def _deep(levels: int) -> dict[str, Any]:
     return record
 
 
+def _nest(value: Any, levels: int) -> Any:
+    for _ in range(levels):
+        value = {"p": value}
+    return value
+
+
 # name -> (record, error, text the message shows)
 OVER_LIMITS: dict[str, tuple[Callable[[], Any], type[DoquError], str]] = {
     "cyclic-dict": (_cyclic_dict, InvalidDocumentError, "cyclic"),
@@ -70,6 +77,7 @@ WRONG_ARGUMENTS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "find-int": (lambda s: s.find(int), "doc_class"),
     "get-str": (lambda s: s.get(str, "ann"), "doc_class"),
     "get_many-str-class": (lambda s: s.get_many(str, ["ann"]), "doc_class"),
+    "get_or_create-int": (lambda s: s.get_or_create(5, name="x"), "doc_class"),
     "get_many-none": (lambda s: s.get_many(dict, None), "primary_keys"),
     "get_many-int": (lambda s: s.get_many(dict, 5), "primary_keys"),
     "get_many-str": (lambda s: s.get_many(dict, "ann"), "primary_keys"),
@@ -103,6 +111,9 @@ REFUSED_PATTERNS = {
     "repeat-over-1000": r"a{1001}",
     "range-over-1000": r"a{2,5000}",
     "too-long": "a" * 1001,
+    "program-too-big": r"(\w+\s*){1000}x",
+    "alternation-too-big": r"(a|b|c|d|e){1000}x",
+    "lone-surrogate": "a\ud800",
 }
 
 
@@ -151,6 +162,40 @@ class HostileInputContract(StorageFixtures):
         assert list(raw.keys()) == ["ann"]
         assert raw.get("ann") == ANN
 
+    def test_update_counts_the_dotted_path_in_the_depth(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        seed(storage, {"ann": ANN})
+        path = ".".join(["p"] * 80)  # the value sits 80 levels down
+        with pytest.raises(InvalidDocumentError, match=shown("100 levels")):
+            storage.find().update(**{path: _deep(20)})
+        assert raw.get("ann") == ANN
+        storage.find().update(**{path: _deep(18)})  # 80 + 19 levels, and the record: 100
+        assert raw.get("ann") == {**ANN, "p": _nest(_deep(18), 79)}
+
+    def test_update_refuses_a_record_it_would_make_too_big(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        big = {"name": "Big", "a": "x" * (10 * 1024 * 1024)}
+        seed(storage, {"ann": ANN, "big": big})
+        with pytest.raises(InvalidDocumentError, match=shown("16 MB")):
+            storage.find().update(b="y" * (7 * 1024 * 1024))
+        assert raw.get("ann") == ANN
+        assert raw.get("big") == big
+        storage.find(name="Ann").update(b="y" * (7 * 1024 * 1024))  # Ann's record stays small
+        assert raw.get("big") == big
+
+    def test_get_many_of_many_missing_keys_shows_the_first_few(
+        self, storage: StorageAdapter
+    ) -> None:
+        seed(storage, {"ann": ANN})
+        with pytest.raises(DocumentNotFoundError) as caught:
+            storage.get_many(dict, ["ann", *(f"k{n}" for n in range(200_000))])
+        message = str(caught.value)
+        assert "['k0', 'k1', 'k2', 'k3', 'k4'] (the first 5 of 200,000)" in message
+        assert "'k5'" not in message
+        assert len(message) < 1000
+
     def test_one_hundred_levels_are_accepted(self, storage: StorageAdapter, raw: Oracle) -> None:
         key = storage.save(_deep(99))  # the record itself is the hundredth level
         assert raw.get(key) == _deep(99)
@@ -183,6 +228,11 @@ class HostileInputContract(StorageFixtures):
 
     @pytest.mark.parametrize("name", ["--age", "---age", "--"])
     def test_order_by_refuses_more_than_one_minus(self, storage: StorageAdapter, name: str) -> None:
+        with pytest.raises(InvalidFieldNameError, match=shown(repr(name))):
+            storage.find().order_by(name)
+
+    @pytest.mark.parametrize("name", ["+age", " age", "age ", "- age"])
+    def test_order_by_refuses_a_plus_or_spaces(self, storage: StorageAdapter, name: str) -> None:
         with pytest.raises(InvalidFieldNameError, match=shown(repr(name))):
             storage.find().order_by(name)
 
