@@ -168,13 +168,16 @@ class TestRoundTrips:
         query.close()  # what dropping the iterator does
         assert recorder.names == ["find", "killCursors"]
 
-    def test_query_delete_and_update_are_one_command(
+    def test_query_delete_is_one_command_and_update_reads_then_writes_once(
         self, watched: MongoStorage, recorder: Recorder
     ) -> None:
         assert watched.find(even=True).update(flag=1) == 150
         assert watched.find(flag=1).delete() == 150
-        assert recorder.names == ["update", "delete"]
-        assert recorder.commands[0][1]["updates"][0]["u"] == {"$set": {"flag": 1}}
+        # update() reads the matched records first, so that a change taking one of them over
+        # doqu's limits is refused before any is written; then one update_many
+        assert recorder.names == ["find", "update", "delete"]
+        assert recorder.commands[0][1]["filter"] == recorder.commands[1][1]["updates"][0]["q"]
+        assert recorder.commands[1][1]["updates"][0]["u"] == {"$set": {"flag": 1}}
 
     def test_get_or_create(self, watched: MongoStorage, recorder: Recorder) -> None:
         watched.get_or_create(dict, n=5)

@@ -34,11 +34,11 @@ from doqu.backend import (
     QuerySpec,
     Record,
     StorageAdapter,
+    apply_changes,
     duplicate_of,
     matcher,
     path_values,
     run,
-    set_path,
     sort_key,
     unwound,
 )
@@ -374,8 +374,7 @@ class PostgresStorage(StorageAdapter):
             # core refuses update() on a slice, so the spec's window is never set here
             updated = list(self._rechecked(iter(rows), spec.condition))
             for _, record in updated:  # check every record before writing any
-                for field, value in changes.items():
-                    set_path(record, field, value)
+                apply_changes(record, changes)
             if updated:
                 keys, docs, exact = [], [], []
                 for key, record in updated:
