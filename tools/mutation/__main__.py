@@ -1,9 +1,12 @@
 """``./dev mutate``: mutation testing of the reference path; prints and writes the kill rate.
 
     ./dev mutate                         every module, results in tools/mutation/results/
-    ./dev mutate --module doqu._values   one module
+    ./dev mutate --module doqu._values   one module (its record is replaced, the others kept)
     ./dev mutate --limit 20 --jobs 2     the first 20 mutants of each module, two at a time
+    ./dev mutate --report                rewrite latest.txt from the recorded runs only
 
+A full run of a module records each mutant's verdict in ``results/modules/<module>.txt``, and
+``results/latest.txt`` reports every module recorded there, so a slow module can run alone.
 A surviving mutant that cannot change behaviour (an equivalent mutant) is listed with a
 one-line reason in ``tools/mutation/equivalent.txt`` and leaves the rate's denominator.
 """
@@ -16,11 +19,13 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from ._mutants import Mutant
 from ._run import MODULES, Outcome, module_path, run_all
 
 HERE = Path(__file__).resolve().parent
 EQUIVALENT = HERE / "equivalent.txt"
 RESULTS = HERE / "results" / "latest.txt"
+RECORDS = HERE / "results" / "modules"
 TARGET_RATE = 0.95
 
 
@@ -32,6 +37,25 @@ def _equivalents() -> dict[str, str]:
             mutant_id, _, reason = line.partition(" ")
             reasons[mutant_id] = reason.strip()
     return reasons
+
+
+def _record(module: str, outcomes: list[Outcome]) -> None:
+    """Keep one module's verdicts (``verdict seconds id`` a line) for later reports."""
+    RECORDS.mkdir(parents=True, exist_ok=True)
+    lines = [f"{o.verdict} {o.seconds:.1f} {o.mutant.id}" for o in outcomes]
+    (RECORDS / f"{module}.txt").write_text("\n".join(lines) + "\n")
+
+
+def _recorded() -> list[Outcome]:
+    """Every recorded verdict, module by module."""
+    outcomes = []
+    for path in sorted(RECORDS.glob("*.txt")):
+        for line in path.read_text().splitlines():
+            verdict, seconds, mutant_id = line.split(" ", 2)
+            module, row, column, operator = mutant_id.split(":", 3)
+            mutant = Mutant(module, -1, int(row), int(column), operator)
+            outcomes.append(Outcome(mutant, verdict, float(seconds)))
+    return outcomes
 
 
 def _source_line(outcome: Outcome) -> str:
@@ -60,6 +84,7 @@ def _report(outcomes: list[Outcome], equivalents: dict[str, str]) -> tuple[str, 
         )
     overall = total_killed / total_counted if total_counted else 1.0
     rows.append(f"{'all':<24} {len(outcomes):>8} {total_killed:>7} {'':>6} {'':>9} {overall:>7.1%}")
+    rows += [f"{module:<24} not run" for module in sorted(MODULES.keys() - by_module.keys())]
     lines = [
         f"doqu mutation testing, {datetime.date.today().isoformat()}: contract suite on "
         f"memory (and shelve for doqu._storage); target {TARGET_RATE:.0%} of non-equivalent "
@@ -83,8 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
     parser.add_argument("--limit", type=int, help="only the first N mutants of each module")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write results")
+    parser.add_argument(
+        "--report", action="store_true", help="run nothing; report the recorded runs"
+    )
     args = parser.parse_args(argv)
     modules = args.module or sorted(MODULES)
+    if args.report:
+        text, rate = _report(_recorded(), _equivalents())
+        args.output.write_text(text)
+        print(text + f"written to {args.output}")
+        return 0 if rate >= TARGET_RATE else 1
 
     def progress(outcome: Outcome) -> None:
         print(f"{outcome.verdict:>8}  {outcome.mutant.id}  ({outcome.seconds:.1f} s)", flush=True)
@@ -92,9 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = run_all(modules, args.jobs, args.limit, progress)
     text, rate = _report(outcomes, _equivalents())
     print("\n" + text, end="")
-    if args.module is None and args.limit is None:
+    if args.limit is None:
+        for module in modules:
+            _record(module, [o for o in outcomes if o.mutant.module == module])
+        everything, _ = _report(_recorded(), _equivalents())
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text)
+        args.output.write_text(everything)
         print(f"written to {args.output}")
     return 0 if rate >= TARGET_RATE else 1
 
