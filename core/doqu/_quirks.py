@@ -49,6 +49,13 @@ class Quirk(StrEnum):
     #: has it (``{"p.x": None}`` matches ``p: []``, ``[1]`` and ``[None]``, not
     #: ``[{}, {"x": 2}]``).
     NULL_THROUGH_A_LIST_NEEDS_NO_NON_NULL = "null_through_a_list_needs_no_non_null"
+    #: a numbered part of a path (``"p.0.x"``) reads only the list's element at that
+    #: position, not also a field of that name in each record of the list as MongoDB does:
+    #: ``{"p.0.x": 2}`` does not match ``{"p": [{"0": {"x": 2}}]}``, and ``{"p.0.x": None}``
+    #: does not match ``{"p": [{"x": 2}]}`` (whose record has no field ``"0"``), so ``ne`` and
+    #: ``nin`` with ``None`` do; under ``NULL_THROUGH_A_LIST_NEEDS_NO_NON_NULL`` that rule
+    #: decides ``None``.
+    NUMBERED_PATH_READS_ONLY_THAT_ELEMENT = "numbered_path_reads_only_that_element"
     #: through a list of records, ``contains_all`` needs every value in one element's field.
     CONTAINS_ALL_THROUGH_A_LIST_IN_ONE_ELEMENT = "contains_all_through_a_list_in_one_element"
     #: through a list of records, ``ne``/``nin`` match when any one element's field differs

@@ -127,6 +127,26 @@ class QuirkContract(StorageFixtures):
         assert found(storage, records, "p.x", "equals", None) == want
         assert keys(storage.find().where(Lookup("p.x", "in", [None]))) == want
 
+    def test_quirk_a_numbered_path_also_names_a_field_of_each_record(
+        self, storage: StorageAdapter
+    ) -> None:
+        # MongoDB reads "p.0.x" both as element 0's "x" and as "0.x" inside each record of the
+        # list, where a record without a field "0" is missing, which equals None
+        records = {
+            "two": {"p": [{"x": 2}]},
+            "none": {"p": [{"x": None}]},
+            "named": {"p": [{"0": {"x": 2}}]},
+        }
+        quirk = Quirk.NUMBERED_PATH_READS_ONLY_THAT_ELEMENT
+        assert found(storage, records, "p.0.x", "equals", 2) == expected(
+            storage, quirk, {"two", "named"}, {"two"}
+        )
+        none = expected(storage, quirk, {"two", "none", "named"}, {"none", "named"})
+        assert keys(storage.find().where(Lookup("p.0.x", "equals", None))) == none
+        assert keys(storage.find().where(Lookup("p.0.x", "in", [None, 3]))) == none
+        assert keys(storage.find().where(Lookup("p.0.x", "ne", None))) == set(records) - none
+        assert keys(storage.find().where(Lookup("p.0.x", "nin", [None]))) == set(records) - none
+
     def test_quirk_contains_all_through_a_list_of_records(self, storage: StorageAdapter) -> None:
         records = {
             "both": {"pets": [{"kind": ["cat", "dog"]}]},
