@@ -345,6 +345,16 @@ def test_a_known_gap_needs_the_exception_it_expects() -> None:
         KnownGap(MICROSECONDS, "keeps ms", raises=None)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("broad", [Exception, BaseException])
+def test_a_known_gap_accepting_any_failure_is_refused(broad: type[BaseException]) -> None:
+    with pytest.raises(ValueError, match=rf"raises={broad.__name__} accepts any failure"):
+        KnownGap(MICROSECONDS, "keeps ms", raises=broad)
+
+
+def test_a_known_gap_may_expect_a_subclass_of_exception() -> None:
+    assert KnownGap(MICROSECONDS, "keeps ms", raises=LookupError).raises is LookupError
+
+
 @pytest.mark.parametrize(
     "test", ["DifferentialContract", "test_differential.py", "a/b::test_x", "Save::x", ""]
 )
