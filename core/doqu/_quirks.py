@@ -27,12 +27,16 @@ class Quirk(StrEnum):
     #: a dotted path whose prefix is a scalar is not missing: ``equals=None`` and
     #: ``exists=False`` do not match ``{"a": 1}`` on ``"a.x"``.
     PATH_THROUGH_A_SCALAR_IS_NOT_MISSING = "path_through_a_scalar_is_not_missing"
-    #: ordering by a field holding a list compares the lists as whole values, not by their
-    #: smallest (largest, descending) element.
+    #: ordering by a field holding a list (or a path reaching several values through a list)
+    #: compares the lists as whole values, not by their smallest (largest, descending)
+    #: element: a list sorts after every number, and lists among themselves element by
+    #: element (``[2]`` before ``[3, 1]``).
     ORDER_BY_A_LIST_COMPARES_WHOLE_LISTS = "order_by_a_list_compares_whole_lists"
-    #: ordering by a path that steps through a list of records (``"p.x"``) follows the
-    #: server's own rule, not the smallest (largest, descending) value reached; records
-    #: where the path reaches no list still sort by the reference order.
+    #: ordering by a path that steps through a list of records by name (``"p.x"``) sorts the
+    #: record as if the field were missing (with ``None``, ties broken by key), not by the
+    #: smallest (largest, descending) value reached; by number (``"p.0.x"``), by that
+    #: element's field alone; records where the path reaches no list sort by the reference
+    #: order.
     ORDER_THROUGH_A_LIST_IS_THE_SERVERS = "order_through_a_list_is_the_servers"
     #: NaN equals nothing, not even NaN (comparisons and ordering are the reference's).
     NAN_IS_A_PYTHON_FLOAT = "nan_is_a_python_float"

@@ -16,7 +16,7 @@ from ..._quirks import Quirk
 from ..._storage import StorageAdapter
 from .._fixtures import StorageFixtures
 from .._requirements import requires
-from ._support import keys, seed
+from ._support import keys, ordered, seed
 
 __all__ = ["QuirkContract"]
 
@@ -156,3 +156,24 @@ class QuirkContract(StorageFixtures):
         assert found(storage, records, "pets.kind", "contains_all", ["cat", "dog"]) == expected(
             storage, quirk, {"both", "split"}, {"both"}
         )
+
+    def test_quirk_order_by_a_list_uses_its_smallest_or_largest_element(
+        self, storage: StorageAdapter
+    ) -> None:
+        seed(storage, {"low": {"a": [3, 1]}, "mid": {"a": [2]}, "num": {"a": 1.5}})
+        quirk = Quirk.ORDER_BY_A_LIST_COMPARES_WHOLE_LISTS
+        assert ordered(storage.find().order_by("a")) == expected(
+            storage, quirk, ["low", "num", "mid"], ["num", "mid", "low"]
+        )
+        assert ordered(storage.find().order_by("-a")) == ["low", "mid", "num"]
+
+    def test_quirk_order_through_a_list_of_records_by_name(self, storage: StorageAdapter) -> None:
+        seed(storage, {"two": {"p": [{"x": 3}, {"x": 1}]}, "dict": {"p": {"x": 2}}, "none": {}})
+        has = storage.capabilities.has
+        ascending, descending = ["none", "two", "dict"], ["two", "dict", "none"]
+        if has(Quirk.ORDER_THROUGH_A_LIST_IS_THE_SERVERS):
+            descending = ["dict", "none", "two"]  # "two" ties with "none", broken by key
+        elif has(Quirk.ORDER_BY_A_LIST_COMPARES_WHOLE_LISTS):
+            ascending = ["none", "dict", "two"]  # [3, 1] as one value, after numbers
+        assert ordered(storage.find().order_by("p.x")) == ascending
+        assert ordered(storage.find().order_by("-p.x")) == descending
