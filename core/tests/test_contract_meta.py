@@ -7,6 +7,8 @@ declare less, or claim more, than they do.
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -433,3 +435,18 @@ def test_the_plugin_registers_its_marker_and_nothing_else(pytester: pytest.Pytes
     result.assert_outcomes(passed=1)
     markers = pytester.runpytest_inprocess("--markers")
     markers.stdout.fnmatch_lines([f"@pytest.mark.{MARKER}(*capabilities)*"])
+
+
+def test_the_pytest_plugin_loads_about_thirty_modules_and_no_suite() -> None:
+    # every pytest run of an environment with doqu loads the plugin: its docstring's promise
+    script = (
+        "import sys; import doqu.contract._pytest_plugin; "
+        "print(' '.join(m for m in sys.modules if m.split('.')[0] in "
+        "('doqu', 'hypothesis', 'pymongo', 'doqu_mongodb')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert all(name.startswith("doqu") for name in loaded)
+    assert not [name for name in loaded if name.startswith(("doqu.contract.suite", "doqu_"))]
+    assert 25 <= len(loaded) <= 35
