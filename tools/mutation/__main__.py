@@ -4,6 +4,7 @@
     ./dev mutate --module doqu._values   one module (its record is replaced, the others kept)
     ./dev mutate --limit 20 --jobs 2     the first 20 mutants of each module, two at a time
     ./dev mutate --report                rewrite latest.txt from the recorded runs only
+    ./dev mutate --survivors             run the recorded survivors again (after new tests)
 
 A full run of a module records each mutant's verdict in ``results/modules/<module>.txt``, and
 ``results/latest.txt`` reports every module recorded there, so a slow module can run alone.
@@ -20,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ._mutants import Mutant
-from ._run import MODULES, Outcome, module_path, run_all
+from ._run import MODULES, TIME_ZONE, Outcome, module_path, run_all
 
 HERE = Path(__file__).resolve().parent
 EQUIVALENT = HERE / "equivalent.txt"
@@ -87,8 +88,8 @@ def _report(outcomes: list[Outcome], equivalents: dict[str, str]) -> tuple[str, 
     rows += [f"{module:<24} not run" for module in sorted(MODULES.keys() - by_module.keys())]
     lines = [
         f"doqu mutation testing, {datetime.date.today().isoformat()}: contract suite on "
-        f"memory (and shelve for doqu._storage); target {TARGET_RATE:.0%} of non-equivalent "
-        "mutants killed",
+        f"memory (and shelve for doqu._storage) under TZ={TIME_ZONE}; target "
+        f"{TARGET_RATE:.0%} of non-equivalent mutants killed",
         "",
         *rows,
         "",
@@ -98,6 +99,23 @@ def _report(outcomes: list[Outcome], equivalents: dict[str, str]) -> tuple[str, 
         f"equivalent mutants ({len(equivalents)} declared in tools/mutation/equivalent.txt)",
     ]
     return "\n".join(lines) + "\n", overall
+
+
+def _progress(outcome: Outcome) -> None:
+    print(f"{outcome.verdict:>8}  {outcome.mutant.id}  ({outcome.seconds:.1f} s)", flush=True)
+
+
+def _rerun_survivors(modules: list[str], jobs: int, output: Path) -> int:
+    """Run the recorded survivors of ``modules`` again; a kill replaces its record's line."""
+    recorded = [o for o in _recorded() if o.mutant.module in modules]
+    survivors = {o.mutant.id for o in recorded if o.verdict == "survived"}
+    fresh = {o.mutant.id: o for o in run_all(modules, jobs, None, _progress, only=survivors)}
+    for module in {o.mutant.module for o in recorded}:
+        _record(module, [fresh.get(o.mutant.id, o) for o in recorded if o.mutant.module == module])
+    text, rate = _report(_recorded(), _equivalents())
+    output.write_text(text)
+    print("\n" + text + f"written to {output}")
+    return 0 if rate >= TARGET_RATE else 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,18 +129,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report", action="store_true", help="run nothing; report the recorded runs"
     )
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="run only the recorded survivors of the modules again, updating their records",
+    )
     args = parser.parse_args(argv)
     modules = args.module or sorted(MODULES)
+    if args.survivors:
+        return _rerun_survivors(modules, args.jobs, args.output)
     if args.report:
         text, rate = _report(_recorded(), _equivalents())
         args.output.write_text(text)
         print(text + f"written to {args.output}")
         return 0 if rate >= TARGET_RATE else 1
 
-    def progress(outcome: Outcome) -> None:
-        print(f"{outcome.verdict:>8}  {outcome.mutant.id}  ({outcome.seconds:.1f} s)", flush=True)
-
-    outcomes = run_all(modules, args.jobs, args.limit, progress)
+    outcomes = run_all(modules, args.jobs, args.limit, _progress)
     text, rate = _report(outcomes, _equivalents())
     print("\n" + text, end="")
     if args.limit is None:

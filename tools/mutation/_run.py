@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "doqu._storage": ("memory", "shelve"),
     "doqu.memory._storage": ("memory",),
 }
+
+#: the time zone the suite runs in under every mutant
+TIME_ZONE = "America/St_Johns"
 
 _TARGET_IMPORTS = {
     "memory": "from doqu.memory._plugin import doqu_test_targets as memory_targets",
@@ -79,7 +82,8 @@ def _suite_file(directory: Path, targets: Sequence[str]) -> Path:
 
 
 def _pytest(suite: Path, mutant: Mutant | None, timeout: float) -> tuple[int | None, float]:
-    environment = dict(os.environ, PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1")
+    # the suite holds in any time zone; one off UTC by a half hour shows a local-time slip
+    environment = dict(os.environ, PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1", TZ=TIME_ZONE)
     environment.pop(ENV, None)
     if mutant is not None:
         environment[ENV] = f"{mutant.module}:{mutant.index}"
@@ -107,8 +111,10 @@ def run_all(
     jobs: int,
     limit: int | None,
     report: Callable[[Outcome], None],
+    only: Collection[str] | None = None,
 ) -> list[Outcome]:
-    """Run every mutant of ``modules``; ``report`` hears of each as it finishes."""
+    """Run every mutant of ``modules`` (or those ``only`` names by id); ``report`` hears of
+    each as it finishes."""
     with tempfile.TemporaryDirectory(prefix="doqu-mutate-") as scratch:
         directory = Path(scratch)
         needed = {MODULES[module] for module in modules}
@@ -123,6 +129,7 @@ def run_all(
             (mutant, MODULES[module])
             for module in modules
             for mutant in mutants(module_path(module), module)[:limit]
+            if only is None or mutant.id in only
         ]
 
         def one(item: tuple[Mutant, tuple[str, ...]]) -> Outcome:

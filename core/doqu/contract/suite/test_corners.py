@@ -112,3 +112,39 @@ class CornerContract(StorageFixtures):
         assert keys(storage.find(v=nan)) == {"nan"}
         assert keys(storage.find(v__lt=2)) == {"one", "neg"}
         assert ordered(storage.find().order_by("v")) == ["nan", "neg", "one"]
+
+    def test_corner_ties_in_a_window_are_broken_by_key(self, storage: StorageAdapter) -> None:
+        # the records tie on "a" and sort the other way round by content
+        seed(storage, {"k1": {"a": 1, "b": 2}, "k2": {"a": 1, "b": 1}, "k3": {"a": 0, "b": 3}})
+        assert ordered(storage.find().order_by("a")[:3]) == ["k3", "k1", "k2"]
+        assert ordered(storage.find().order_by("-a")[:2]) == ["k1", "k2"]
+
+    def test_corner_a_numbered_path_picks_that_element(self, storage: StorageAdapter) -> None:
+        seed(storage, {"seven": {"a": [7, 8]}, "eight": {"a": [8, 7]}, "short": {"a": [7]}})
+        assert keys(storage.find(**{"a.0": 7})) == {"seven", "short"}
+        assert keys(storage.find(**{"a.1": 7})) == {"eight"}
+        assert ordered(storage.find().order_by("a.1")) == ["short", "eight", "seven"]
+
+    @requires("nested_lists")
+    def test_corner_a_numbered_path_into_a_list_in_a_list(self, storage: StorageAdapter) -> None:
+        seed(storage, {"nested": {"a": [[1, 2]]}, "flat": {"a": [1, 2]}})
+        assert keys(storage.find(**{"a.0.1": 2})) == {"nested"}
+        assert keys(storage.find(**{"a.0.1": 1})) == set()
+        assert keys(storage.find(**{"a.0.0": 1})) == {"nested"}
+
+    @requires("date_values", "date_parts")
+    def test_corner_date_parts_of_stored_dates_and_late_datetimes(
+        self, storage: StorageAdapter
+    ) -> None:
+        # a naive datetime is UTC: read as local time, 23:30 would move to another day
+        seed(
+            storage,
+            {
+                "date": {"d": datetime.date(2024, 6, 30)},
+                "late": {"d": datetime.datetime(2024, 6, 30, 23, 30)},
+                "next": {"d": datetime.datetime(2024, 7, 1)},
+            },
+        )
+        assert keys(storage.find(d__month=6)) == {"date", "late"}
+        assert keys(storage.find(d__day=30)) == {"date", "late"}
+        assert keys(storage.find(d__month=7, d__day=1)) == {"next"}
