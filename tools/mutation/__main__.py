@@ -106,9 +106,13 @@ def _progress(outcome: Outcome) -> None:
 
 
 def _rerun_survivors(modules: list[str], jobs: int, output: Path) -> int:
-    """Run the recorded survivors of ``modules`` again; a kill replaces its record's line."""
+    """Run the recorded survivors of ``modules`` not declared equivalent again; a kill
+    replaces its record's line."""
     recorded = [o for o in _recorded() if o.mutant.module in modules]
-    survivors = {o.mutant.id for o in recorded if o.verdict == "survived"}
+    equivalent = _equivalents()
+    survivors = {
+        o.mutant.id for o in recorded if o.verdict == "survived" and o.mutant.id not in equivalent
+    }
     fresh = {o.mutant.id: o for o in run_all(modules, jobs, None, _progress, only=survivors)}
     for module in {o.mutant.module for o in recorded}:
         _record(module, [fresh.get(o.mutant.id, o) for o in recorded if o.mutant.module == module])
