@@ -9,7 +9,7 @@ import decimal
 
 import pytest
 
-from ... import Q
+from ... import Lookup, Q
 from ..._indexes import Index
 from ..._storage import StorageAdapter
 from ...errors import DuplicateKeyError, InvalidLookupValueError, QueryError
@@ -121,16 +121,16 @@ class CornerContract(StorageFixtures):
 
     def test_corner_a_numbered_path_picks_that_element(self, storage: StorageAdapter) -> None:
         seed(storage, {"seven": {"a": [7, 8]}, "eight": {"a": [8, 7]}, "short": {"a": [7]}})
-        assert keys(storage.find(**{"a.0": 7})) == {"seven", "short"}
-        assert keys(storage.find(**{"a.1": 7})) == {"eight"}
+        assert keys(storage.find().where(Lookup("a.0", "equals", 7))) == {"seven", "short"}
+        assert keys(storage.find().where(Lookup("a.1", "equals", 7))) == {"eight"}
         assert ordered(storage.find().order_by("a.1")) == ["short", "eight", "seven"]
 
     @requires("nested_lists")
     def test_corner_a_numbered_path_into_a_list_in_a_list(self, storage: StorageAdapter) -> None:
         seed(storage, {"nested": {"a": [[1, 2]]}, "flat": {"a": [1, 2]}})
-        assert keys(storage.find(**{"a.0.1": 2})) == {"nested"}
-        assert keys(storage.find(**{"a.0.1": 1})) == set()
-        assert keys(storage.find(**{"a.0.0": 1})) == {"nested"}
+        assert keys(storage.find().where(Lookup("a.0.1", "equals", 2))) == {"nested"}
+        assert keys(storage.find().where(Lookup("a.0.1", "equals", 1))) == set()
+        assert keys(storage.find().where(Lookup("a.0.0", "equals", 1))) == {"nested"}
 
     @requires("date_values", "date_parts")
     def test_corner_date_parts_of_stored_dates_and_late_datetimes(

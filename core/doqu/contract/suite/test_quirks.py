@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from ... import Lookup
 from ..._quirks import Quirk
@@ -20,6 +20,8 @@ from ._support import keys, ordered, seed
 
 __all__ = ["QuirkContract"]
 
+T = TypeVar("T")
+
 
 def found(storage: StorageAdapter, records: Mapping[str, Any], *lookup: Any) -> set[Any]:
     """The keys of ``records`` that ``Lookup(*lookup)`` matches on ``storage``."""
@@ -27,7 +29,7 @@ def found(storage: StorageAdapter, records: Mapping[str, Any], *lookup: Any) -> 
     return keys(storage.find().where(Lookup(*lookup)))
 
 
-def expected(storage: StorageAdapter, quirk: Quirk, reference: set[str], rule: set[str]) -> Any:
+def expected(storage: StorageAdapter, quirk: Quirk, reference: T, rule: T) -> T:
     """``rule`` where ``storage`` declares ``quirk``, else ``reference``."""
     return rule if storage.capabilities.has(quirk) else reference
 
