@@ -5,9 +5,12 @@
     ./dev mutate --limit 20 --jobs 2     the first 20 mutants of each module, two at a time
     ./dev mutate --report                rewrite latest.txt from the recorded runs only
     ./dev mutate --survivors             run the recorded survivors again (after new tests)
+    ./dev mutate --resume                run only the mutants not yet recorded
 
-A full run of a module records each mutant's verdict in ``results/modules/<module>.txt``, and
-``results/latest.txt`` reports every module recorded there, so a slow module can run alone.
+Each verdict is recorded as it comes, in ``results/modules/<module>.txt``, so an interrupted
+run keeps what it found and ``--resume`` goes on from there; ``results/latest.txt`` reports
+every module recorded there (a module not run to the end says how far it got).
+
 A surviving mutant that cannot change behaviour (an equivalent mutant) is listed with a
 one-line reason in ``tools/mutation/equivalent.txt`` and leaves the rate's denominator.
 """
@@ -20,7 +23,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from ._mutants import Mutant
+from ._mutants import Mutant, mutants
 from ._run import MODULES, TIME_ZONE, Outcome, module_path, run_all
 
 HERE = Path(__file__).resolve().parent
@@ -43,8 +46,14 @@ def _equivalents() -> dict[str, str]:
 def _record(module: str, outcomes: list[Outcome]) -> None:
     """Keep one module's verdicts (``verdict seconds id`` a line) for later reports."""
     RECORDS.mkdir(parents=True, exist_ok=True)
-    lines = [f"{o.verdict} {o.seconds:.1f} {o.mutant.id}" for o in outcomes]
-    (RECORDS / f"{module}.txt").write_text("\n".join(lines) + "\n")
+    lines = [f"{o.verdict} {o.seconds:.1f} {o.mutant.id}\n" for o in outcomes]
+    (RECORDS / f"{module}.txt").write_text("".join(lines))
+
+
+def _append(outcome: Outcome) -> None:
+    RECORDS.mkdir(parents=True, exist_ok=True)
+    with (RECORDS / f"{outcome.mutant.module}.txt").open("a") as record:
+        record.write(f"{outcome.verdict} {outcome.seconds:.1f} {outcome.mutant.id}\n")
 
 
 def _recorded() -> list[Outcome]:
@@ -80,8 +89,11 @@ def _report(outcomes: list[Outcome], equivalents: dict[str, str]) -> tuple[str, 
         total_killed += killed
         total_counted += counted
         rate = killed / counted if counted else 1.0
+        total = len(mutants(module_path(module), module))
+        partial = f"  (run {len(found)} of {total} mutants)" if len(found) < total else ""
         rows.append(
             f"{module:<24} {len(found):>8} {killed:>7} {equivalent:>6} {len(alive):>9} {rate:>7.1%}"
+            + partial
         )
     overall = total_killed / total_counted if total_counted else 1.0
     rows.append(f"{'all':<24} {len(outcomes):>8} {total_killed:>7} {'':>6} {'':>9} {overall:>7.1%}")
@@ -134,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         "--report", action="store_true", help="run nothing; report the recorded runs"
     )
     parser.add_argument(
+        "--resume", action="store_true", help="run only the mutants not recorded yet"
+    )
+    parser.add_argument(
         "--survivors",
         action="store_true",
         help="run only the recorded survivors of the modules again, updating their records",
@@ -148,16 +163,33 @@ def main(argv: list[str] | None = None) -> int:
         print(text + f"written to {args.output}")
         return 0 if rate >= TARGET_RATE else 1
 
-    outcomes = run_all(modules, args.jobs, args.limit, _progress)
-    text, rate = _report(outcomes, _equivalents())
-    print("\n" + text, end="")
-    if args.limit is None:
+    if args.limit is not None:  # a sample: reported, not recorded
+        outcomes = run_all(modules, args.jobs, args.limit, _progress)
+        text, rate = _report(outcomes, _equivalents())
+        print("\n" + text, end="")
+        return 0 if rate >= TARGET_RATE else 1
+    done = {o.mutant.id for o in _recorded()} if args.resume else set()
+    if not args.resume:
         for module in modules:
-            _record(module, [o for o in outcomes if o.mutant.module == module])
-        everything, _ = _report(_recorded(), _equivalents())
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(everything)
-        print(f"written to {args.output}")
+            _record(module, [])
+    only = None
+    if args.resume:
+        only = {
+            mutant.id
+            for module in modules
+            for mutant in mutants(module_path(module), module)
+            if mutant.id not in done
+        }
+
+    def progress(outcome: Outcome) -> None:
+        _progress(outcome)
+        _append(outcome)
+
+    run_all(modules, args.jobs, None, progress, only=only)
+    text, rate = _report(_recorded(), _equivalents())
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text)
+    print("\n" + text + f"written to {args.output}")
     return 0 if rate >= TARGET_RATE else 1
 
 

@@ -148,3 +148,13 @@ class CornerContract(StorageFixtures):
         assert keys(storage.find(d__month=6)) == {"date", "late"}
         assert keys(storage.find(d__day=30)) == {"date", "late"}
         assert keys(storage.find(d__month=7, d__day=1)) == {"next"}
+
+    @requires("unique_indexes")
+    def test_corner_a_duplicate_inside_one_save_many_batch_is_refused(
+        self, storage: StorageAdapter
+    ) -> None:
+        storage.ensure_index(Index("email", unique=True))
+        with pytest.raises(DuplicateKeyError):
+            storage.save_many([{"email": "a@x"}, {"email": "b@x"}, {"email": "a@x"}])
+        assert storage.find(email="a@x").count() <= 1
+        assert len(storage) <= 2  # the batch may be partly written
