@@ -158,3 +158,15 @@ class CornerContract(StorageFixtures):
             storage.save_many([{"email": "a@x"}, {"email": "b@x"}, {"email": "a@x"}])
         assert storage.find(email="a@x").count() <= 1
         assert len(storage) <= 2  # the batch may be partly written
+
+    @requires("unique_indexes")
+    def test_corner_clear_frees_unique_values_and_keeps_the_index(
+        self, storage: StorageAdapter
+    ) -> None:
+        storage.ensure_index(Index("email", unique=True))
+        storage.save({"email": "a@x"}, "one")
+        storage.clear()
+        storage.save({"email": "a@x"}, "two")
+        with pytest.raises(DuplicateKeyError):
+            storage.save({"email": "a@x"}, "three")
+        assert keys(storage.find()) == {"two"}
