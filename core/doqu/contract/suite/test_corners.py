@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import uuid
 
 import pytest
 
@@ -170,3 +171,24 @@ class CornerContract(StorageFixtures):
         with pytest.raises(DuplicateKeyError):
             storage.save({"email": "a@x"}, "three")
         assert keys(storage.find()) == {"two"}
+
+    @requires("bytes_values", "uuid_values")
+    def test_corner_bytes_and_uuids_order_between_records_and_bools(
+        self, storage: StorageAdapter
+    ) -> None:
+        # binary data sorts by length first, as MongoDB sorts it
+        seed(
+            storage,
+            {
+                "num": {"v": 1},
+                "rec": {"v": {"k": 1}},
+                "long": {"v": b"\x00\x00"},
+                "short": {"v": b"\xff"},
+                "uuid": {"v": uuid.UUID(int=0)},
+                "bool": {"v": False},
+            },
+        )
+        assert ordered(storage.find().order_by("v")) == [
+            "num", "rec", "short", "long", "uuid", "bool",
+        ]  # fmt: skip
+        assert keys(storage.find(v=b"\xff")) == {"short"}
