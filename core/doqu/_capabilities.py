@@ -107,8 +107,8 @@ class KnownGap:
     reason: str
     #: ``"not_yet"``: to be fixed; ``"never"``: a limit of the backend or server.
     kind: Literal["not_yet", "never"] = "never"
-    #: the exception type the test is expected to fail with (required: a gap accepting any
-    #: failure would hide a new one).
+    #: the exception type the test is expected to fail with (required, and narrower than
+    #: ``Exception``: a gap accepting any failure would hide a new one).
     raises: type[BaseException] = field(kw_only=True)
 
     def __post_init__(self) -> None:
@@ -116,6 +116,12 @@ class KnownGap:
             raise TypeError(
                 f"KnownGap {self.test!r}: raises= takes the exception type the test fails "
                 f"with, got {self.raises!r}; e.g. raises=AssertionError"
+            )
+        if self.raises in (Exception, BaseException):
+            raise ValueError(
+                f"KnownGap {self.test!r}: raises={self.raises.__name__} accepts any failure, "
+                "so it would hide a new one; give the type the test fails with, e.g. "
+                "raises=AssertionError for a wrong answer"
             )
         cls, _, name = self.test.partition("::")
         if not (cls and name.startswith("test") and "::" not in name and "/" not in cls):

@@ -27,12 +27,16 @@ class Quirk(StrEnum):
     #: a dotted path whose prefix is a scalar is not missing: ``equals=None`` and
     #: ``exists=False`` do not match ``{"a": 1}`` on ``"a.x"``.
     PATH_THROUGH_A_SCALAR_IS_NOT_MISSING = "path_through_a_scalar_is_not_missing"
-    #: ordering by a field holding a list compares the lists as whole values, not by their
-    #: smallest (largest, descending) element.
+    #: ordering by a field holding a list (or a path reaching several values through a list)
+    #: compares the lists as whole values, not by their smallest (largest, descending)
+    #: element: a list sorts after every number, and lists among themselves element by
+    #: element (``[2]`` before ``[3, 1]``).
     ORDER_BY_A_LIST_COMPARES_WHOLE_LISTS = "order_by_a_list_compares_whole_lists"
-    #: ordering by a path that steps through a list of records (``"p.x"``) follows the
-    #: server's own rule, not the smallest (largest, descending) value reached; records
-    #: where the path reaches no list still sort by the reference order.
+    #: ordering by a path that steps through a list of records by name (``"p.x"``) sorts the
+    #: record as if the field were missing (with ``None``, ties broken by key), not by the
+    #: smallest (largest, descending) value reached; by number (``"p.0.x"``), by that
+    #: element's field alone; records where the path reaches no list sort by the reference
+    #: order.
     ORDER_THROUGH_A_LIST_IS_THE_SERVERS = "order_through_a_list_is_the_servers"
     #: NaN equals nothing, not even NaN (comparisons and ordering are the reference's).
     NAN_IS_A_PYTHON_FLOAT = "nan_is_a_python_float"
@@ -49,6 +53,13 @@ class Quirk(StrEnum):
     #: has it (``{"p.x": None}`` matches ``p: []``, ``[1]`` and ``[None]``, not
     #: ``[{}, {"x": 2}]``).
     NULL_THROUGH_A_LIST_NEEDS_NO_NON_NULL = "null_through_a_list_needs_no_non_null"
+    #: a numbered part of a path (``"p.0.x"``) reads only the list's element at that
+    #: position, not also a field of that name in each record of the list as MongoDB does:
+    #: ``{"p.0.x": 2}`` does not match ``{"p": [{"0": {"x": 2}}]}``, and ``{"p.0.x": None}``
+    #: does not match ``{"p": [{"x": 2}]}`` (whose record has no field ``"0"``), so ``ne`` and
+    #: ``nin`` with ``None`` do; under ``NULL_THROUGH_A_LIST_NEEDS_NO_NON_NULL`` that rule
+    #: decides ``None``.
+    NUMBERED_PATH_READS_ONLY_THAT_ELEMENT = "numbered_path_reads_only_that_element"
     #: through a list of records, ``contains_all`` needs every value in one element's field.
     CONTAINS_ALL_THROUGH_A_LIST_IN_ONE_ELEMENT = "contains_all_through_a_list_in_one_element"
     #: through a list of records, ``ne``/``nin`` match when any one element's field differs

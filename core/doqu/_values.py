@@ -19,7 +19,7 @@ import math
 import uuid
 from typing import Any
 
-__all__ = ["MISSING", "equal", "rank", "sort_key"]
+__all__ = ["MISSING", "rank", "sort_key"]
 
 
 class _Missing:
@@ -83,10 +83,3 @@ def sort_key(value: Any) -> tuple[Any, ...]:
     if kind == _NULL:
         return (kind,)
     return (kind, value)
-
-
-def equal(left: Any, right: Any) -> bool:
-    """Whether two stored values are equal: same type bracket and same value."""
-    if left is MISSING or right is MISSING:
-        return False
-    return sort_key(left) == sort_key(right)

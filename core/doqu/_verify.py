@@ -11,7 +11,7 @@ from typing import Literal
 from ._copy import CopyProgress, ProgressCallback, count_if_cheap, target_key
 from ._query import Key, QuerySpec
 from ._storage import StorageAdapter
-from ._values import equal
+from ._values import sort_key
 from .errors import InvalidDocumentError
 
 __all__ = ["CopyVerification", "verify_copy"]
@@ -79,7 +79,7 @@ def verify_copy(
         for key, copied, record in mapped:
             if copied not in there:
                 differ("missing", key)
-            elif not equal(record, there[copied]):
+            elif sort_key(record) != sort_key(there[copied]):
                 differ("changed", key)
         compared += len(batch)
         if progress is not None:

@@ -7,6 +7,8 @@ declare less, or claim more, than they do.
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -345,6 +347,16 @@ def test_a_known_gap_needs_the_exception_it_expects() -> None:
         KnownGap(MICROSECONDS, "keeps ms", raises=None)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("broad", [Exception, BaseException])
+def test_a_known_gap_accepting_any_failure_is_refused(broad: type[BaseException]) -> None:
+    with pytest.raises(ValueError, match=rf"raises={broad.__name__} accepts any failure"):
+        KnownGap(MICROSECONDS, "keeps ms", raises=broad)
+
+
+def test_a_known_gap_may_expect_a_subclass_of_exception() -> None:
+    assert KnownGap(MICROSECONDS, "keeps ms", raises=LookupError).raises is LookupError
+
+
 @pytest.mark.parametrize(
     "test", ["DifferentialContract", "test_differential.py", "a/b::test_x", "Save::x", ""]
 )
@@ -423,3 +435,18 @@ def test_the_plugin_registers_its_marker_and_nothing_else(pytester: pytest.Pytes
     result.assert_outcomes(passed=1)
     markers = pytester.runpytest_inprocess("--markers")
     markers.stdout.fnmatch_lines([f"@pytest.mark.{MARKER}(*capabilities)*"])
+
+
+def test_the_pytest_plugin_loads_about_thirty_modules_and_no_suite() -> None:
+    # every pytest run of an environment with doqu loads the plugin: its docstring's promise
+    script = (
+        "import sys; import doqu.contract._pytest_plugin; "
+        "print(' '.join(m for m in sys.modules if m.split('.')[0] in "
+        "('doqu', 'hypothesis', 'pymongo', 'doqu_mongodb')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert all(name.startswith("doqu") for name in loaded)
+    assert not [name for name in loaded if name.startswith(("doqu.contract.suite", "doqu_"))]
+    assert 25 <= len(loaded) <= 35

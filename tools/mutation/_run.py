@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "doqu._storage": ("memory", "shelve"),
     "doqu.memory._storage": ("memory",),
 }
+
+#: the time zone the suite runs in under every mutant
+TIME_ZONE = "America/St_Johns"
 
 _TARGET_IMPORTS = {
     "memory": "from doqu.memory._plugin import doqu_test_targets as memory_targets",
@@ -78,8 +82,21 @@ def _suite_file(directory: Path, targets: Sequence[str]) -> Path:
     return path
 
 
-def _pytest(suite: Path, mutant: Mutant | None, timeout: float) -> tuple[int | None, float]:
-    environment = dict(os.environ, PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1")
+@dataclass(frozen=True)
+class _Run:
+    """One pytest run: its exit status (``None``: timed out), tests skipped, and seconds."""
+
+    status: int | None
+    skipped: int
+    seconds: float
+
+
+_SKIPPED = re.compile(rb"(\d+) skipped")
+
+
+def _pytest(suite: Path, mutant: Mutant | None, timeout: float) -> _Run:
+    # the suite holds in any time zone; one off UTC by a half hour shows a local-time slip
+    environment = dict(os.environ, PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1", TZ=TIME_ZONE)
     environment.pop(ENV, None)
     if mutant is not None:
         environment[ENV] = f"{mutant.module}:{mutant.index}"
@@ -98,8 +115,9 @@ def _pytest(suite: Path, mutant: Mutant | None, timeout: float) -> tuple[int | N
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return None, time.perf_counter() - started
-    return done.returncode, time.perf_counter() - started
+        return _Run(None, 0, time.perf_counter() - started)
+    found = _SKIPPED.findall(done.stdout.splitlines()[-1] if done.stdout else b"")
+    return _Run(done.returncode, int(found[0]) if found else 0, time.perf_counter() - started)
 
 
 def run_all(
@@ -107,29 +125,36 @@ def run_all(
     jobs: int,
     limit: int | None,
     report: Callable[[Outcome], None],
+    only: Collection[str] | None = None,
 ) -> list[Outcome]:
-    """Run every mutant of ``modules``; ``report`` hears of each as it finishes."""
+    """Run every mutant of ``modules`` (or those ``only`` names by id); ``report`` hears of
+    each as it finishes."""
     with tempfile.TemporaryDirectory(prefix="doqu-mutate-") as scratch:
         directory = Path(scratch)
-        suites = {targets: _suite_file(directory, targets) for targets in set(MODULES.values())}
-        baselines: dict[tuple[str, ...], float] = {}
+        needed = {MODULES[module] for module in modules}
+        suites = {targets: _suite_file(directory, targets) for targets in needed}
+        baselines: dict[tuple[str, ...], _Run] = {}
         for targets, suite in suites.items():
-            status, seconds = _pytest(suite, None, timeout=1800)
-            if status != 0:
+            baselines[targets] = _pytest(suite, None, timeout=1800)
+            if baselines[targets].status != 0:
                 raise SystemExit(f"mutate: the unmutated suite fails on {targets}; fix that first")
-            baselines[targets] = seconds
         work = [
             (mutant, MODULES[module])
             for module in modules
             for mutant in mutants(module_path(module), module)[:limit]
+            if only is None or mutant.id in only
         ]
 
         def one(item: tuple[Mutant, tuple[str, ...]]) -> Outcome:
             mutant, targets = item
+            baseline = baselines[targets]
             # an endless loop is a kill too: allow well over the unmutated run's time
-            status, seconds = _pytest(suites[targets], mutant, 3 * baselines[targets] + 30)
-            verdict = "timeout" if status is None else "survived" if status == 0 else "killed"
-            outcome = Outcome(mutant, verdict, seconds)
+            run = _pytest(suites[targets], mutant, 3 * baseline.seconds + 30)
+            # a passing run that skips other tests than the unmutated one lost (or claimed) a
+            # capability: the suite's report shows it, so the mutant is caught
+            passed = run.status == 0 and run.skipped == baseline.skipped
+            verdict = "timeout" if run.status is None else "survived" if passed else "killed"
+            outcome = Outcome(mutant, verdict, run.seconds)
             report(outcome)
             return outcome
 

@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 from tools.mutation._mutants import mutants, mutated_tree
+from tools.mutation._run import _SKIPPED
 
 SOURCE = '''
 """A docstring is never mutated."""
@@ -62,3 +63,8 @@ def test_a_mutant_changes_behaviour_and_leaves_the_rest_alone() -> None:
     assert _run(mutated_tree(SOURCE, 7), 3, False) is None  # return None
     assert _run(mutated_tree(SOURCE, 8), 3, False) == 2  # x - keep
     assert _run(mutated_tree(SOURCE, 4), 3, True) == 6  # `not flag` became `flag`
+
+
+def test_the_skip_count_is_read_from_pytests_summary_line() -> None:
+    assert _SKIPPED.findall(b"3 failed, 120 passed, 17 skipped in 9.81s") == [b"17"]
+    assert _SKIPPED.findall(b"120 passed in 9.81s") == []

@@ -1,9 +1,9 @@
 """The ``doqu_contract`` pytest plugin (entry point ``pytest11``): markers and ``-k`` names.
 
 It loads in every pytest run of an environment where doqu is installed. Importing it imports
-the ``doqu`` package (its user API, about twenty small modules, no driver and no plugin) and
-the marker's name, but not the suite, its fixtures or hypothesis; it changes nothing for
-projects that do not use the suite.
+the ``doqu`` package (its user API: about thirty small modules with ``doqu.contract``'s
+marker, no driver and no plugin), but not the suite, its fixtures or hypothesis; it changes
+nothing for projects that do not use the suite.
 """
 
 from __future__ import annotations

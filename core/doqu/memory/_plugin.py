@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 from .._hookspecs import BackendSpec, Target, hookimpl
 from ._storage import MemoryOracle, MemoryStorage
 
 __all__ = ["doqu_backends", "doqu_test_targets"]
+
+_numbers = itertools.count()
 
 
 @hookimpl
@@ -20,7 +24,22 @@ def doqu_backends() -> list[BackendSpec]:
     ]
 
 
+def _contract_storage() -> MemoryStorage:
+    """A fresh, empty storage, made in each of the ways users make one, in turn: a private
+    store, and each URL form of a named one (every name or collection used once)."""
+    number = next(_numbers)
+    form = number % 4
+    if form == 0:
+        return MemoryStorage()
+    if form == 1:
+        return MemoryStorage.from_url(f"memory://contract-{number}")
+    if form == 2:
+        return MemoryStorage.from_url(f"memory:///contract-{number}?collection=people")
+    return MemoryStorage.from_url("memory://contract-shared", collection=f"c{number}")
+
+
 @hookimpl
 def doqu_test_targets() -> list[Target]:
-    # a fresh private store per storage: tests never see each other's records
-    return [Target("memory", factory=MemoryStorage, oracle=MemoryOracle, required=True)]
+    # storages never share records, so tests never see each other's; the URL forms are
+    # exercised by the whole suite, not only by memory's own tests
+    return [Target("memory", factory=_contract_storage, oracle=MemoryOracle, required=True)]

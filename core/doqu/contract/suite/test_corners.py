@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import uuid
 
 import pytest
 
-from ... import Q
+from ... import Lookup, Q
 from ..._indexes import Index
 from ..._storage import StorageAdapter
 from ...errors import DuplicateKeyError, InvalidLookupValueError, QueryError
@@ -112,3 +113,82 @@ class CornerContract(StorageFixtures):
         assert keys(storage.find(v=nan)) == {"nan"}
         assert keys(storage.find(v__lt=2)) == {"one", "neg"}
         assert ordered(storage.find().order_by("v")) == ["nan", "neg", "one"]
+
+    def test_corner_ties_in_a_window_are_broken_by_key(self, storage: StorageAdapter) -> None:
+        # the records tie on "a" and sort the other way round by content
+        seed(storage, {"k1": {"a": 1, "b": 2}, "k2": {"a": 1, "b": 1}, "k3": {"a": 0, "b": 3}})
+        assert ordered(storage.find().order_by("a")[:3]) == ["k3", "k1", "k2"]
+        assert ordered(storage.find().order_by("-a")[:2]) == ["k1", "k2"]
+
+    def test_corner_a_numbered_path_picks_that_element(self, storage: StorageAdapter) -> None:
+        seed(storage, {"seven": {"a": [7, 8]}, "eight": {"a": [8, 7]}, "short": {"a": [7]}})
+        assert keys(storage.find().where(Lookup("a.0", "equals", 7))) == {"seven", "short"}
+        assert keys(storage.find().where(Lookup("a.1", "equals", 7))) == {"eight"}
+        assert ordered(storage.find().order_by("a.1")) == ["short", "eight", "seven"]
+
+    @requires("nested_lists")
+    def test_corner_a_numbered_path_into_a_list_in_a_list(self, storage: StorageAdapter) -> None:
+        seed(storage, {"nested": {"a": [[1, 2]]}, "flat": {"a": [1, 2]}})
+        assert keys(storage.find().where(Lookup("a.0.1", "equals", 2))) == {"nested"}
+        assert keys(storage.find().where(Lookup("a.0.1", "equals", 1))) == set()
+        assert keys(storage.find().where(Lookup("a.0.0", "equals", 1))) == {"nested"}
+
+    @requires("date_values", "date_parts")
+    def test_corner_date_parts_of_stored_dates_and_late_datetimes(
+        self, storage: StorageAdapter
+    ) -> None:
+        # a naive datetime is UTC: read as local time, 23:30 would move to another day
+        seed(
+            storage,
+            {
+                "date": {"d": datetime.date(2024, 6, 30)},
+                "late": {"d": datetime.datetime(2024, 6, 30, 23, 30)},
+                "next": {"d": datetime.datetime(2024, 7, 1)},
+            },
+        )
+        assert keys(storage.find(d__month=6)) == {"date", "late"}
+        assert keys(storage.find(d__day=30)) == {"date", "late"}
+        assert keys(storage.find(d__month=7, d__day=1)) == {"next"}
+
+    @requires("unique_indexes")
+    def test_corner_a_duplicate_inside_one_save_many_batch_is_refused(
+        self, storage: StorageAdapter
+    ) -> None:
+        storage.ensure_index(Index("email", unique=True))
+        with pytest.raises(DuplicateKeyError):
+            storage.save_many([{"email": "a@x"}, {"email": "b@x"}, {"email": "a@x"}])
+        assert storage.find(email="a@x").count() <= 1
+        assert len(storage) <= 2  # the batch may be partly written
+
+    @requires("unique_indexes")
+    def test_corner_clear_frees_unique_values_and_keeps_the_index(
+        self, storage: StorageAdapter
+    ) -> None:
+        storage.ensure_index(Index("email", unique=True))
+        storage.save({"email": "a@x"}, "one")
+        storage.clear()
+        storage.save({"email": "a@x"}, "two")
+        with pytest.raises(DuplicateKeyError):
+            storage.save({"email": "a@x"}, "three")
+        assert keys(storage.find()) == {"two"}
+
+    @requires("bytes_values", "uuid_values")
+    def test_corner_bytes_and_uuids_order_between_records_and_bools(
+        self, storage: StorageAdapter
+    ) -> None:
+        # binary data sorts by length first, as MongoDB sorts it
+        seed(
+            storage,
+            {
+                "num": {"v": 1},
+                "rec": {"v": {"k": 1}},
+                "long": {"v": b"\x00\x00"},
+                "short": {"v": b"\xff"},
+                "uuid": {"v": uuid.UUID(int=0)},
+                "bool": {"v": False},
+            },
+        )
+        assert ordered(storage.find().order_by("v")) == [
+            "num", "rec", "short", "long", "uuid", "bool",
+        ]  # fmt: skip
+        assert keys(storage.find(v=b"\xff")) == {"short"}

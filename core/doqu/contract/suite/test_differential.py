@@ -63,6 +63,8 @@ STEP_THROUGH_LISTS = frozenset({"p.x", "p.0.x", "a.x"})
 #: the paths whose values are never lists, the only ones to order by under
 #: ``Quirk.ORDER_BY_A_LIST_COMPARES_WHOLE_LISTS``
 NEVER_LISTS = ["c", "d.y"]
+#: the paths with a numbered part
+NUMBERED = frozenset({"p.0.x"})
 #: lookups comparing for equality, whose values a quirk may restrict
 EQUALITY = frozenset({"equals", "ne", "in", "nin"})
 
@@ -117,7 +119,9 @@ class Space:
         through = path in STEP_THROUGH_LISTS
         scalar, value, element = self.scalar, self.value, self.element
         if name in EQUALITY:
-            if through and has(Quirk.NULL_THROUGH_A_LIST_NEEDS_NO_NON_NULL):
+            if (through and has(Quirk.NULL_THROUGH_A_LIST_NEEDS_NO_NON_NULL)) or (
+                path in NUMBERED and has(Quirk.NUMBERED_PATH_READS_ONLY_THAT_ELEMENT)
+            ):
                 scalar = self.comparable | st.booleans()
             small = st.fixed_dictionaries({}, optional={"x": scalar, "y": scalar})
             if has(Quirk.SUBDOCUMENT_EQUALITY_IGNORES_KEY_ORDER):

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from ... import Lookup
 from ..._quirks import Quirk
 from ..._storage import StorageAdapter
 from .._fixtures import StorageFixtures
 from .._requirements import requires
-from ._support import keys, seed
+from ._support import keys, ordered, seed
 
 __all__ = ["QuirkContract"]
+
+T = TypeVar("T")
 
 
 def found(storage: StorageAdapter, records: Mapping[str, Any], *lookup: Any) -> set[Any]:
@@ -27,7 +29,7 @@ def found(storage: StorageAdapter, records: Mapping[str, Any], *lookup: Any) -> 
     return keys(storage.find().where(Lookup(*lookup)))
 
 
-def expected(storage: StorageAdapter, quirk: Quirk, reference: set[str], rule: set[str]) -> Any:
+def expected(storage: StorageAdapter, quirk: Quirk, reference: T, rule: T) -> T:
     """``rule`` where ``storage`` declares ``quirk``, else ``reference``."""
     return rule if storage.capabilities.has(quirk) else reference
 
@@ -127,6 +129,26 @@ class QuirkContract(StorageFixtures):
         assert found(storage, records, "p.x", "equals", None) == want
         assert keys(storage.find().where(Lookup("p.x", "in", [None]))) == want
 
+    def test_quirk_a_numbered_path_also_names_a_field_of_each_record(
+        self, storage: StorageAdapter
+    ) -> None:
+        # MongoDB reads "p.0.x" both as element 0's "x" and as "0.x" inside each record of the
+        # list, where a record without a field "0" is missing, which equals None
+        records = {
+            "two": {"p": [{"x": 2}]},
+            "none": {"p": [{"x": None}]},
+            "named": {"p": [{"0": {"x": 2}}]},
+        }
+        quirk = Quirk.NUMBERED_PATH_READS_ONLY_THAT_ELEMENT
+        assert found(storage, records, "p.0.x", "equals", 2) == expected(
+            storage, quirk, {"two", "named"}, {"two"}
+        )
+        none = expected(storage, quirk, {"two", "none", "named"}, {"none", "named"})
+        assert keys(storage.find().where(Lookup("p.0.x", "equals", None))) == none
+        assert keys(storage.find().where(Lookup("p.0.x", "in", [None, 3]))) == none
+        assert keys(storage.find().where(Lookup("p.0.x", "ne", None))) == set(records) - none
+        assert keys(storage.find().where(Lookup("p.0.x", "nin", [None]))) == set(records) - none
+
     def test_quirk_contains_all_through_a_list_of_records(self, storage: StorageAdapter) -> None:
         records = {
             "both": {"pets": [{"kind": ["cat", "dog"]}]},
@@ -136,3 +158,24 @@ class QuirkContract(StorageFixtures):
         assert found(storage, records, "pets.kind", "contains_all", ["cat", "dog"]) == expected(
             storage, quirk, {"both", "split"}, {"both"}
         )
+
+    def test_quirk_order_by_a_list_uses_its_smallest_or_largest_element(
+        self, storage: StorageAdapter
+    ) -> None:
+        seed(storage, {"low": {"a": [3, 1]}, "mid": {"a": [2]}, "num": {"a": 1.5}})
+        quirk = Quirk.ORDER_BY_A_LIST_COMPARES_WHOLE_LISTS
+        assert ordered(storage.find().order_by("a")) == expected(
+            storage, quirk, ["low", "num", "mid"], ["num", "mid", "low"]
+        )
+        assert ordered(storage.find().order_by("-a")) == ["low", "mid", "num"]
+
+    def test_quirk_order_through_a_list_of_records_by_name(self, storage: StorageAdapter) -> None:
+        seed(storage, {"two": {"p": [{"x": 3}, {"x": 1}]}, "dict": {"p": {"x": 2}}, "none": {}})
+        has = storage.capabilities.has
+        ascending, descending = ["none", "two", "dict"], ["two", "dict", "none"]
+        if has(Quirk.ORDER_THROUGH_A_LIST_IS_THE_SERVERS):
+            descending = ["dict", "none", "two"]  # "two" ties with "none", broken by key
+        elif has(Quirk.ORDER_BY_A_LIST_COMPARES_WHOLE_LISTS):
+            ascending = ["none", "dict", "two"]  # [3, 1] as one value, after numbers
+        assert ordered(storage.find().order_by("p.x")) == ascending
+        assert ordered(storage.find().order_by("-p.x")) == descending
