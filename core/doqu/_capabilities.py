@@ -55,6 +55,8 @@ class Capabilities:
     uuid_values: bool = False
     #: ``float('nan')`` can be stored.
     nan_values: bool = False
+    #: ``float('inf')`` and ``float('-inf')`` round-trip, and sort beyond every finite number.
+    infinity_values: bool = False
     #: datetimes keep microseconds (otherwise truncated to milliseconds).
     datetime_microseconds: bool = False
     #: lists directly inside lists (``[[1, 2], [3]]``) can be stored and queried.

@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import DoquError, InvalidDocumentError, InvalidFieldNameError
 
-__all__ = ["MAX_DEPTH", "MAX_DOCUMENT_BYTES", "check_limits", "check_text"]
+__all__ = ["MAX_DEPTH", "MAX_DOCUMENT_BYTES", "check_limits", "check_text", "surrogate_problem"]
 
 #: deepest nesting of records and lists accepted (MongoDB's limit)
 MAX_DEPTH = 100
@@ -60,13 +60,21 @@ def _utf8_length(text: str) -> int:
         return -1
 
 
+def surrogate_problem(text: str) -> str | None:
+    """``None`` if UTF-8 can encode ``text``, else the problem for a message: which lone
+    surrogate it holds, where, and the fix."""
+    if _utf8_length(text) >= 0:
+        return None
+    index = next(i for i, char in enumerate(text) if "\ud800" <= char <= "\udfff")
+    return (
+        f"holds a lone surrogate ({text[index]!r} at index {index}), which cannot be encoded "
+        "as UTF-8; decode the text with errors='replace'"
+    )
+
+
 def _surrogate(text: str, what: str, *, name: bool = False) -> DoquError:
     """The error for ``text`` with a lone surrogate: a field name's, or a value's."""
-    index = next(i for i, char in enumerate(text) if "\ud800" <= char <= "\udfff")
-    message = (
-        f"{what} {text!r} holds a lone surrogate ({text[index]!r} at index {index}), which "
-        "cannot be encoded as UTF-8; decode the text with errors='replace'"
-    )
+    message = f"{what} {text!r} {surrogate_problem(text)}"
     if name:
         return InvalidFieldNameError(message, field=text)
     return InvalidDocumentError(message, field=what, value=text)

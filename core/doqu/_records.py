@@ -149,12 +149,8 @@ def check_value(
                 field=path,
                 value=value,
             )
-        if kind is float and math.isnan(value) and not capabilities.nan_values:
-            raise UnsupportedError(
-                f"{path} is NaN, but this backend does not declare capability 'nan_values'; "
-                "store None for a missing number",
-                capability="nan_values",
-            )
+        if kind is float and not math.isfinite(value):
+            _check_not_finite(value, capabilities, path)
         return value
     if isinstance(value, int):  # a subclass: bool is a scalar above
         return check_value(int(value), capabilities, path=path, literal=literal)
@@ -189,6 +185,24 @@ def check_value(
     )
 
 
+def _check_not_finite(value: float, capabilities: Capabilities, path: str) -> None:
+    """Raise unless the backend declares it stores ``value``, a NaN or an infinity."""
+    if math.isnan(value):
+        if not capabilities.nan_values:
+            raise UnsupportedError(
+                f"{path} is NaN, but this backend does not declare capability 'nan_values'; "
+                "store None for a missing number",
+                capability="nan_values",
+            )
+    elif not capabilities.infinity_values:
+        raise UnsupportedError(
+            f"{path} is {value!r}, but this backend does not declare capability "
+            "'infinity_values'; use a finite bound instead "
+            "(e.g. sys.float_info.max) or None",
+            capability="infinity_values",
+        )
+
+
 def check_record(record: Mapping[Any, Any], capabilities: Capabilities, *, path: str = "") -> None:
     """Raise unless every key and value of ``record`` is storable; nested records too."""
     if type(record) is not dict and not isinstance(record, Mapping):
@@ -209,7 +223,7 @@ def check_record(record: Mapping[Any, Any], capabilities: Capabilities, *, path:
             if _INT64_MIN <= value <= _INT64_MAX:
                 continue
         elif kind is float:
-            if value == value:  # not NaN
+            if value - value == 0.0:  # finite: NaN and infinities give NaN
                 continue
         elif kind is datetime.datetime:
             if value.tzinfo is None:
@@ -244,7 +258,7 @@ def _is_plain(value: Any) -> bool:
     if kind is int:
         return bool(_INT64_MIN <= value <= _INT64_MAX)
     if kind is float:
-        return bool(value == value)  # not NaN
+        return bool(value - value == 0.0)  # finite: NaN and infinities give NaN
     if kind is datetime.datetime:
         return value.tzinfo is None
     return False

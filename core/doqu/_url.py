@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from ._limits import surrogate_problem
 from .errors import ConfigurationError, InvalidURLError
 
-__all__ = ["EXPECTED_FORM", "SCHEME", "URL", "mask_password", "parse_url"]
+__all__ = ["EXPECTED_FORM", "SCHEME", "URL", "check_options", "mask_password", "parse_url"]
 
 #: a valid URL scheme (RFC 3986): a letter, then letters, digits, ``+``, ``-`` or ``.``.
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
@@ -68,9 +69,10 @@ class URL:
         """The URL's query options and the keywords given to ``connect()``, as one dict.
 
         Raises ``InvalidURLError`` for a URL option ``backend`` does not accept, and
-        ``ConfigurationError`` for such a keyword or an option given both ways with different
-        values.
+        ``ConfigurationError`` for such a keyword, one UTF-8 cannot encode, or an option given
+        both ways with different values.
         """
+        check_options(given)
         from_url = self.options()
         unknown = sorted(set(from_url) - set(accepted))
         if unknown:
@@ -101,7 +103,11 @@ class URL:
 
 
 def parse_url(url: object) -> URL:
-    """Split a connection URL into its parts; ``InvalidURLError`` unless it has a scheme."""
+    """Split a connection URL into its parts.
+
+    Raises ``InvalidURLError`` unless it has a scheme and UTF-8 can encode it (no lone
+    surrogate, ``"\\ud800"``).
+    """
     if not isinstance(url, str):
         raise InvalidURLError(
             f"a connection URL is a str like {_EXAMPLES}, got {type(url).__name__} "
@@ -109,6 +115,7 @@ def parse_url(url: object) -> URL:
             url=mask_password(repr(url)),
         )
     scheme, separator, rest = url.partition("://")
+    shown = mask_password(url)
     problem = None
     if not separator:
         problem = "has no scheme"
@@ -118,11 +125,17 @@ def parse_url(url: object) -> URL:
             "digits, '+', '-' or '.')"
         )
     if problem:
-        shown = mask_password(url)
         raise InvalidURLError(
             f"connection URL {shown!r} {problem}; expected {EXPECTED_FORM}, e.g. {_EXAMPLES}",
             url=shown,
         )
+    # a file name or a driver's wire format would fail to encode it: one answer on every backend
+    if surrogate_problem(url):
+        # the masked URL, so that a surrogate in the password is neither shown nor located
+        problem = surrogate_problem(shown) or (
+            "has a password holding a lone surrogate, which cannot be encoded as UTF-8"
+        )
+        raise InvalidURLError(f"connection URL {shown!r} {problem}", url=shown)
     # RFC 3986: the authority ends at the first '/', '?' or '#'; userinfo ends at its last '@'
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
     tail = rest[len(authority) :]
@@ -134,6 +147,16 @@ def parse_url(url: object) -> URL:
         password = unquote(secret) if colon else None
     path, _, query = tail.split("#", 1)[0].partition("?")
     return URL(url, scheme.lower(), username, password, location, path, query)
+
+
+def check_options(options: Mapping[str, Any]) -> None:
+    """Raise ``ConfigurationError`` for an option whose name or str value UTF-8 cannot encode."""
+    for name, value in options.items():
+        for text in (name, value):
+            problem = surrogate_problem(text) if isinstance(text, str) else None
+            if problem:
+                shown = _MASK if "password" in name.lower() else repr(value)
+                raise ConfigurationError(f"option {name!r} (given {shown}) {problem}")
 
 
 def mask_password(url: str) -> str:

@@ -14,7 +14,7 @@ from doqu._connect import connect
 from doqu._discovery import refresh_backends, register_plugin, unregister_plugin
 from doqu._hookspecs import BackendSpec, hookimpl
 from doqu._url import URL, mask_password, parse_url
-from doqu.errors import InvalidURLError, UnknownBackendError
+from doqu.errors import ConfigurationError, InvalidURLError, UnknownBackendError
 from doqu.memory import MemoryStorage
 
 
@@ -175,3 +175,48 @@ def test_url_option_given_twice_is_refused() -> None:
         match=re.escape("connection URL 'memory://x?a=1&a=2' gives option 'a' twice"),
     ):
         parse_url("memory://x?a=1&a=2").options()
+
+
+@pytest.mark.parametrize(
+    ("url", "index"),
+    [
+        ("memory://\ud800", 9),
+        ("memory://app?collection=\udfff", 24),
+        ("sqlite:///\ud800.db", 10),
+        ("sqlite:///no-such-dir/app.db?collection=\ud800", 40),
+        ("shelve:///tmp/\ud800/app.db", 14),
+        ("shelve:///no-such-dir/app.db?collection=a\udc00", 41),
+        ("mongomock://\ud800/app/people", 12),
+        ("mongomock://mock/app/people?collection=\ud800", 39),
+    ],
+)
+def test_a_lone_surrogate_in_a_url_is_refused_on_every_backend(url: str, index: int) -> None:
+    # a file path names a missing directory: were the URL accepted, no file is left behind
+    with pytest.raises(
+        InvalidURLError,
+        match=re.escape(f"holds a lone surrogate ({url[index]!r} at index {index}), which cannot"),
+    ) as raised:
+        connect(url)
+    assert raised.value.url == url
+
+
+def test_a_lone_surrogate_in_a_password_is_refused_without_showing_it() -> None:
+    with pytest.raises(InvalidURLError) as raised:
+        connect("mongomock://ann:s3\ud800t@mock/app/people")
+    assert str(raised.value) == (
+        "connection URL 'mongomock://ann:***@mock/app/people' has a password holding a lone "
+        "surrogate, which cannot be encoded as UTF-8"
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["memory://", "sqlite://", "shelve:///no-such-dir/app.db", "mongomock://mock/app"]
+)
+def test_a_lone_surrogate_in_a_collection_keyword_is_refused_on_every_backend(url: str) -> None:
+    with pytest.raises(
+        ConfigurationError,
+        match=re.escape(
+            "option 'collection' (given 'p\\ud800') holds a lone surrogate ('\\ud800' at index 1)"
+        ),
+    ):
+        connect(url, collection="p\ud800")

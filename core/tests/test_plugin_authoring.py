@@ -30,7 +30,8 @@ INCOMPLETE = Path(__file__).resolve().parent / "plugins" / "incomplete"
 IGNORE = shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist", ".*")
 SHELVE_CAPABILITIES = (
     "regex, date_parts, atomic_get_or_create, thread_safe, persistent, decimal_values, "
-    "date_values, bytes_values, uuid_values, nan_values, datetime_microseconds, nested_lists"
+    "date_values, bytes_values, uuid_values, nan_values, infinity_values, datetime_microseconds, "
+    "nested_lists"
 )
 
 

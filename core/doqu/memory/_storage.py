@@ -195,6 +195,7 @@ class MemoryStorage(StorageAdapter):
         bytes_values=True,
         uuid_values=True,
         nan_values=True,
+        infinity_values=True,
         datetime_microseconds=True,
         nested_lists=True,
     )

@@ -94,6 +94,7 @@ class ShelveStorage(StorageAdapter):
         bytes_values=True,
         uuid_values=True,
         nan_values=True,
+        infinity_values=True,
         datetime_microseconds=True,
         nested_lists=True,
     )

@@ -107,6 +107,18 @@ def test_bad_options_are_refused(tmp_path: Path) -> None:
         ShelveStorage(tmp_path / "x.db", collection="a\x00b")
 
 
+def test_a_directory_is_refused_and_nothing_is_created_beside_it(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    with pytest.raises(ConfigurationError) as caught:
+        doqu.connect(url(tmp_path / "data"))
+    assert str(caught.value) == (
+        f"shelve path {str(tmp_path / 'data')!r} is a directory; name a file inside it, e.g. "
+        f"connect('shelve://{tmp_path / 'data' / 'app.db'}')"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data"]
+    assert list((tmp_path / "data").iterdir()) == []
+
+
 def test_a_file_that_cannot_be_opened_is_a_connection_error(tmp_path: Path) -> None:
     with pytest.raises(BackendConnectionError, match="check that its directory exists"):
         ShelveStorage(tmp_path / "missing" / "x.db")

@@ -105,8 +105,7 @@ def address_from_url(url: str, database: str | None, collection: str | None) -> 
     # the path's database is the default authSource when the URL has credentials
     path = "/" + quote(database, safe="") if parsed.username is not None else "/"
     client_url = base + path + ("?" + parsed.query if parsed.query else "")
-    if parsed.scheme != "mongomock":
-        _check_url(client_url, parsed.scheme, parsed.options(), url)
+    _check_url(client_url, parsed.scheme, parsed.options(), url)
     return Address(parsed.scheme, client_url, database, collection, parsed.location)
 
 
@@ -118,7 +117,7 @@ _BAD_DATABASE_CHARACTERS = '/\\. "$\x00'
 
 
 def _check_url(client_url: str, scheme: str, options: Mapping[str, str], url: str) -> None:
-    """Refuse an unknown option or a bad value in a server URL, as pymongo validates them."""
+    """Refuse an unknown option or a bad value in a URL, as pymongo validates a server's."""
     shown = mask_password(url)
     for name in options:
         if name.lower() not in _URL_OPTIONS:
@@ -126,8 +125,12 @@ def _check_url(client_url: str, scheme: str, options: Mapping[str, str], url: st
                 f"unknown MongoDB URL option {name!r} in {shown!r}; {_option_hint(name)}",
                 url=shown,
             )
-    # mongodb+srv would look up DNS records: its syntax and options are checked as mongodb's
-    checked = "mongodb" + client_url[len(scheme) :] if scheme == "mongodb+srv" else client_url
+    # mongodb+srv would look up DNS records and pymongo knows no mongomock: both are checked
+    # as mongodb URLs, a mongomock store's name standing for the host (none: the private store)
+    rest = client_url[len(scheme) + len("://") :]
+    if scheme == "mongomock" and rest[:1] in ("", "/", "?"):
+        rest = "localhost" + rest
+    checked = "mongodb://" + rest
     try:
         uri_parser.parse_uri(checked, validate=True, warn=False)
     except (PyMongoConfigurationError, ValueError) as e:

@@ -36,6 +36,7 @@ MONGODB_CAPABILITIES = Capabilities(
     bytes_values=True,
     uuid_values=True,
     nan_values=True,
+    infinity_values=True,
     nested_lists=True,
     server_side_queries=True,
     # references between documents, and binary subtypes other than bytes (0) and UUID (4),
@@ -47,6 +48,8 @@ _FERRETDB_CAPABILITIES = MONGODB_CAPABILITIES.replace(
     # Decimal128 and NaN make FerretDB v1 close the connection
     decimal_values=False,
     nan_values=False,
+    # ±inf: FerretDB v1 refuses infinity in a document
+    infinity_values=False,
     # $expr is not implemented ("The operator $eq is not implemented yet"): no $month/$dayOfMonth
     date_parts=False,
     # 'invalid value: { "t": [ [ "red" ] ] } (nested arrays are not supported)' (code 2)

@@ -299,6 +299,24 @@ class TestURLValidation:
         url = "mongodb://db.example/app/people?retryWrites=true&w=majority&ssl=false"
         opened.append(connect(url, connect=False))  # type: ignore[arg-type]
 
+    @pytest.mark.parametrize(
+        ("url", "message"),
+        [
+            ("mongomock://mock/app/people?colection=y", r"'colection'.*database/collection"),
+            ("mongomock:///app/people?bogus=1", r"unknown MongoDB URL option 'bogus'"),
+            ("mongomock://mock/app/people?tls=maybe", r"tls must be 'true' or 'false'"),
+            ("mongomock://mock:99999/app/people", r"Port must be an integer"),
+            ("mongomock://u:secret@mock/app/people?w=-1", r"u:\*\*\*@.*w must be"),
+        ],
+        ids=["misspelled-collection", "unknown", "bad-bool", "port", "password"],
+    )
+    def test_mongomock_refuses_the_urls_a_server_refuses(self, url: str, message: str) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(InvalidURLError, match=message) as raised:
+                connect(url)
+        assert "secret" not in str(raised.value)
+
     def test_mongomock_refuses_a_database_name_a_server_refuses(self) -> None:
         with pytest.raises(ConfigurationError, match=r"database 'bad\$db'.*'\$'"):
             connect("mongomock://x/bad$db/c")

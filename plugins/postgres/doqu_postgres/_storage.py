@@ -138,6 +138,7 @@ class PostgresStorage(StorageAdapter):
         bytes_values=True,
         uuid_values=True,
         nan_values=True,
+        infinity_values=True,
         nested_lists=True,
         server_side_queries=True,
     )

@@ -118,6 +118,7 @@ class SQLiteStorage(StorageAdapter):
         bytes_values=True,
         uuid_values=True,
         nan_values=True,
+        infinity_values=True,
         datetime_microseconds=True,
         nested_lists=True,
     )

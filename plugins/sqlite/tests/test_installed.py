@@ -14,8 +14,8 @@ PLUGIN = Path(__file__).resolve().parents[1]
 IGNORE = shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist", ".*")
 CAPABILITIES = (
     "regex, date_parts, atomic_get_or_create, unique_indexes, thread_safe, persistent, durable, "
-    "integer_keys, date_values, bytes_values, uuid_values, nan_values, datetime_microseconds, "
-    "nested_lists"
+    "integer_keys, date_values, bytes_values, uuid_values, nan_values, infinity_values, "
+    "datetime_microseconds, nested_lists"
 )
 
 

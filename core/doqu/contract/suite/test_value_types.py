@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from ..._storage import StorageAdapter
+from ...errors import UnsupportedError
 from .._fixtures import Oracle, StorageFixtures
 from .._requirements import requires
 from ._support import keys
@@ -46,6 +48,10 @@ BASE_VALUES = {
     "empty-dict": {},
     "nested-dict": {"a": {"b": [1, {"c": None, "d": False}]}, "e": 0.5},
 }
+
+
+INFINITIES = {"inf": float("inf"), "-inf": float("-inf")}
+FLOAT_MAX = 1.7976931348623157e308
 
 
 def same(got: Any, expected: Any) -> bool:
@@ -166,6 +172,55 @@ class ValueTypeContract(StorageFixtures):
         key = storage.save({"v": uuid.UUID(int=1)})
         storage.save({"v": uuid.UUID(int=2)})
         assert keys(storage.find(v=uuid.UUID(int=1))) == {key}
+
+    @requires("infinity_values")
+    @pytest.mark.parametrize("value", list(INFINITIES.values()), ids=list(INFINITIES))
+    def test_infinity_round_trips(self, storage: StorageAdapter, raw: Oracle, value: float) -> None:
+        read, stored = round_trip(storage, raw, value)
+        assert same(read, value)
+        assert same(stored, value)
+
+    @requires("infinity_values")
+    def test_infinities_sort_beyond_every_finite_number(self, storage: StorageAdapter) -> None:
+        storage.save({"v": FLOAT_MAX}, "max")
+        storage.save({"v": float("inf")}, "inf")
+        storage.save({"v": float("-inf")}, "-inf")
+        storage.save({"v": -FLOAT_MAX}, "min")
+        storage.save({"v": 2**63 - 1}, "int")
+        order = ["-inf", "min", "int", "max", "inf"]
+        assert list(storage.find().order_by("v").keys()) == order
+        assert list(storage.find().order_by("-v").keys()) == order[::-1]
+        assert keys(storage.find(v__gt=FLOAT_MAX)) == {"inf"}
+        assert keys(storage.find(v__lt=-FLOAT_MAX)) == {"-inf"}
+        assert keys(storage.find(v=float("-inf"))) == {"-inf"}
+        assert keys(storage.find(v__lt=float("inf"))) == {"-inf", "min", "int", "max"}
+
+    @pytest.mark.parametrize("value", list(INFINITIES.values()), ids=list(INFINITIES))
+    def test_infinity_is_stored_where_declared_and_refused_before_writing_elsewhere(
+        self, storage: StorageAdapter, raw: Oracle, value: float
+    ) -> None:
+        key = storage.save({"v": 1.5, "n": 1})
+        writes: list[Callable[[], object]] = [
+            lambda: storage.save({"v": value}, "new"),
+            lambda: storage.save_many([{"v": 2.5}, {"w": [value]}]),
+            lambda: storage.find(n=1).update(v=value),
+        ]
+        if storage.capabilities.infinity_values:
+            for write in writes:
+                write()
+            assert storage.get(dict, "new") == {"v": value}
+            assert storage.get(dict, key) == {"v": value, "n": 1}
+            assert len(storage) == 4
+            return
+        for write in writes:
+            with pytest.raises(
+                UnsupportedError, match=r"does not declare capability 'infinity_"
+            ) as e:
+                write()
+            assert e.value.capability == "infinity_values"
+            assert repr(value) in str(e.value)
+        assert list(storage.find().keys()) == [key]
+        assert raw.get(key) == {"v": 1.5, "n": 1}
 
     @requires("nan_values")
     def test_nan_round_trips(self, storage: StorageAdapter, raw: Oracle) -> None:
