@@ -99,6 +99,14 @@ def _gaps(reason: str, raises: type[BaseException], *tests: str) -> list[KnownGa
 
 # each observed on FerretDB v1.24.2 with its SQLite backend
 _FERRETDB_GAPS = (
+    KnownGap(
+        "PartialWriteContract::test_save_many_retried_with_keys_writes_each_record_once",
+        "FerretDB v1 leaves nModified out of a bulk upsert reply with a write error (a "
+        "duplicate under a unique index), which pymongo cannot merge: a raw KeyError; to fix "
+        "in the plugin (redoing the batch's upserts one by one hung FerretDB in a first try)",
+        "not_yet",
+        raises=KeyError,
+    ),
     *_gaps(
         "FerretDB v1's $all on a dotted path through a list of records needs every value in "
         "one element ({'pets.kind': {'$all': ['cat', 'dog']}} matches nothing)",

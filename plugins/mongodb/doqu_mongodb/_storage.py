@@ -278,18 +278,7 @@ class MongoStorage(StorageAdapter):
             return
         requests = [ReplaceOne({_ID: key}, self._out(record), upsert=True) for key, record in items]
         with self._errors([record for _, record in items]):
-            try:
-                self.collection.bulk_write(requests, ordered=True)
-            except KeyError as error:
-                # FerretDB v1 leaves nModified out of a bulk upsert reply that has a write
-                # error, and pymongo fails merging it: the write error itself is lost
-                raise BackendError(
-                    f"a bulk upsert of {len(requests)} records into {self._place} failed, and "
-                    f"the server's reply did not say why (it lacks {error.args[0]!r}: FerretDB "
-                    "v1 does this on a write error such as a duplicate under a unique index); "
-                    "some of these records may be written: fix the cause and save them again "
-                    "with their keys, which is idempotent"
-                ) from error
+            self.collection.bulk_write(requests, ordered=True)
 
     def insert_records(self, items: Sequence[tuple[Key, Record]]) -> None:
         # one ordered insert_many: the server stops at a taken key, keeping what preceded it
