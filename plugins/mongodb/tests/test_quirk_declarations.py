@@ -58,11 +58,12 @@ QUIRK_TESTS = {
     ),
 }
 
-#: the quirks the differential finds undeclared on mongomock in its default 60 examples
+#: the quirks the differential finds undeclared on mongomock in its default 60 examples (which
+#: ones depends on the strategies: order_by_a_list_compares_whole_lists needs 120 examples since
+#: the space grew, so its QuirkContract test alone pins it at the default)
 DIFFERENTIAL_CATCHES = [
     (Quirk.BOOL_EQUALS_NUMBER, agrees_on_fields_and_records),
     (Quirk.CONTAINS_ALL_NONE_MISSES_A_MISSING_FIELD, agrees_through_lists),
-    (Quirk.ORDER_BY_A_LIST_COMPARES_WHOLE_LISTS, agrees_through_lists),
 ]
 
 
