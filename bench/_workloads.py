@@ -88,6 +88,19 @@ def _copy(name: str, n: int, stored: int, into: str) -> Workload:
     )
 
 
+def _query(name: str, queried: int, expected: int, reading: str) -> Workload:
+    """A filtered query returning ``queried`` of twice as many stored people, iterated."""
+    return Workload(
+        name=name,
+        kind="read",
+        n=queried,
+        stored=2 * queried,
+        inputs=tuple,
+        expected=expected,
+        description=f"iterate a filtered query returning {queried} documents, {reading}",
+    )
+
+
 def workloads(scale: float = 1.0) -> list[Workload]:
     """Every workload, its default sizes multiplied by ``scale``.
 
@@ -107,6 +120,7 @@ def workloads(scale: float = 1.0) -> list[Workload]:
     lookup_pool, many_pool, filter_pool = size(100), size(1_000, got), size(100, 2)
     lookups = _shuffled((index % lookup_pool for index in range(got)), seed=1)
     many = _shuffled(range(got), seed=2)
+    active = range(0, 2 * queried, 2)  # the people the queries select
     cities = sorted({person(index)["address"]["city"] for index in range(0, filter_pool, 2)})
     return [
         Workload(
@@ -147,32 +161,13 @@ def workloads(scale: float = 1.0) -> list[Workload]:
             expected=_ages(many),
             description=f"get {got} documents by key in one call",
         ),
-        Workload(
-            name="query",
-            kind="read",
-            n=queried,
-            stored=2 * queried,
-            inputs=tuple,
-            expected=_ages(range(0, 2 * queried, 2)),
-            description=f"iterate a filtered query returning {queried} documents, read one field",
-        ),
-        Workload(
-            name="query_keys",
-            kind="read",
-            n=queried,
-            stored=2 * queried,
-            inputs=tuple,
-            expected=_ages(range(0, 2 * queried, 2)) + queried * len(key_of(0)),
-            description="the same query, with each document's key",
-        ),
-        Workload(
-            name="query_all_fields",
-            kind="read",
-            n=queried,
-            stored=2 * queried,
-            inputs=tuple,
-            expected=sum(row_total(person(index)) for index in range(0, 2 * queried, 2)),
-            description="the same query, reading every field of each document",
+        _query("query", queried, _ages(active), "read one field"),
+        _query("query_keys", queried, _ages(active) + queried * len(key_of(0)), "with each key"),
+        _query(
+            "query_all_fields",
+            queried,
+            sum(row_total(person(index)) for index in active),
+            "reading every field of each document",
         ),
         Workload(
             name="count",
