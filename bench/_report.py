@@ -8,9 +8,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ._runner import Run
+from ._workloads import Workload
 
 __all__ = ["TARGETS", "Target", "check_targets", "render", "rows", "write_json"]
 
@@ -19,16 +20,6 @@ _PEER = "mongoengine"
 _DICT = "doqu-dict"
 _DOCUMENT = "doqu-document"
 _DOQU = (_DICT, _DOCUMENT)
-_READS = (
-    "get_by_key",
-    "get_many",
-    "query",
-    "query_keys",
-    "query_all_fields",
-    "count",
-    "distinct",
-    "stream",
-)
 
 Row = dict[str, Any]
 
@@ -72,8 +63,15 @@ class Target:
     """A goal the benchmark checks, on each workload it applies to."""
 
     text: str
-    workloads: tuple[str, ...] | None
+    #: the workloads it applies to: named ones, every ``"read"`` workload, or all (``None``)
+    workloads: tuple[str, ...] | Literal["read"] | None
     check: Callable[[dict[str, Row], Run], Check | None]
+
+    def applies_to(self, workload: Workload) -> bool:
+        """Whether this target is checked on ``workload``."""
+        if self.workloads == "read":
+            return workload.kind == "read"
+        return self.workloads is None or workload.name in self.workloads
 
 
 def _cpu_ratio(contender: str, limit: float) -> Callable[[dict[str, Row], Run], Check | None]:
@@ -132,7 +130,7 @@ TARGETS = (
     ),
     Target(
         "doqu-document client CPU <= 1.5x raw pymongo on read workloads",
-        _READS,
+        "read",
         _cpu_ratio(_DOCUMENT, 1.5),
     ),
     Target(
@@ -160,11 +158,12 @@ def check_targets(run: Run, table: list[Row]) -> list[tuple[Target, list[Check]]
     by_workload: dict[str, dict[str, Row]] = {}
     for row in table:
         by_workload.setdefault(row["workload"], {})[row["contender"]] = row
+    by_name = {workload.name: workload for workload in run.workloads}
     result = []
     for target in TARGETS:
         checks = []
         for workload, by_contender in by_workload.items():
-            if target.workloads is None or workload in target.workloads:
+            if target.applies_to(by_name[workload]):
                 check = target.check(by_contender, run)
                 if check is not None:
                     checks.append(check)

@@ -43,6 +43,14 @@ def dataset(capabilities: Capabilities) -> dict[str, dict[str, Any]]:
     return records
 
 
+#: a test runs once for each ordered pair of test targets
+over_pairs = pytest.mark.parametrize(
+    ("source_target", "target_target"),
+    PAIRS,
+    ids=[f"{source.name}->{target.name}" for source, target in PAIRS],
+)
+
+
 @pytest.fixture
 def storages() -> Iterator[list[doqu.StorageAdapter]]:
     made: list[doqu.StorageAdapter] = []
@@ -51,11 +59,7 @@ def storages() -> Iterator[list[doqu.StorageAdapter]]:
         storage.close()
 
 
-@pytest.mark.parametrize(
-    ("source_target", "target_target"),
-    PAIRS,
-    ids=[f"{source.name}->{target.name}" for source, target in PAIRS],
-)
+@over_pairs
 def test_copy_between_targets_keeps_every_record(
     source_target: Target, target_target: Target, storages: list[doqu.StorageAdapter]
 ) -> None:
@@ -86,11 +90,7 @@ class _Keyed:
         return dict(self.record)
 
 
-@pytest.mark.parametrize(
-    ("source_target", "target_target"),
-    PAIRS,
-    ids=[f"{source.name}->{target.name}" for source, target in PAIRS],
-)
+@over_pairs
 def test_verify_copy_between_targets_maps_generated_keys(
     source_target: Target, target_target: Target, storages: list[doqu.StorageAdapter]
 ) -> None:
