@@ -1,10 +1,16 @@
-"""Index declarations a document class can carry and a backend can ensure, and the entries a
-unique index holds for a record (what two records must not share)."""
+"""Index declarations a document class can carry and a backend can ensure, the entries a
+unique index holds for a record (what two records must not share), and their canonical text
+(what a SQL backend's side table of entries keeps unique)."""
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import fractions
 import itertools
-from collections.abc import Sequence
+import json.encoder
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +18,7 @@ from ._paths import path_values
 from ._records import Record, check_field_name
 from ._values import sort_key
 
-__all__ = ["Index", "unique_entries"]
+__all__ = ["Index", "entry_text", "unique_entries"]
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -58,3 +64,54 @@ def unique_entries(record: Record, fields: Sequence[str]) -> dict[tuple[Any, ...
         return {}
     combos = itertools.product(*(column or [None] for column in columns))
     return {tuple(sort_key(value) for value in combo): combo for combo in combos}
+
+
+def entry_text(part: Any) -> str:
+    """``part`` of a sort key as text, the same text exactly for equal parts.
+
+    Numbers go by exact value (a fraction), so 1, 1.0 and ``Decimal("1.0")`` share a text
+    while 2**53 + 1 and its nearest float do not; each kind of part starts with its own
+    character, and strings are JSON-quoted, so no two different keys share a text.
+    """
+    text = _TEXTS.get(type(part))  # the exact types decoded records hold: one dict lookup
+    return text(part) if text is not None else _other_text(part)
+
+
+def _tuple_text(part: tuple[Any, ...]) -> str:
+    return "(" + ",".join([entry_text(item) for item in part]) + ")"
+
+
+def _float_text(part: float) -> str:
+    if math.isinf(part):
+        return "+inf" if part > 0 else "-inf"
+    numerator, denominator = part.as_integer_ratio()
+    return f"{numerator}/{denominator}"
+
+
+def _other_text(part: Any) -> str:
+    if isinstance(part, bool):
+        return "T" if part else "F"
+    if isinstance(part, int | float | decimal.Decimal):
+        if math.isinf(part):
+            return "+inf" if part > 0 else "-inf"
+        value = fractions.Fraction(part)
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(part, str):
+        return _quoted(part)
+    if isinstance(part, tuple):
+        return _tuple_text(part)
+    if isinstance(part, bytes):
+        return "b" + part.hex()
+    if isinstance(part, datetime.datetime):
+        return "t" + part.isoformat()
+    raise TypeError(f"no unique-index text for {part!r}")  # sort_key gives no other part
+
+
+_quoted: Callable[[str], str] = json.encoder.encode_basestring_ascii
+_TEXTS: dict[type, Callable[[Any], str]] = {
+    tuple: _tuple_text,
+    str: _quoted,
+    int: "{}/1".format,
+    float: _float_text,
+    bool: lambda part: "T" if part else "F",
+}

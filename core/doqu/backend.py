@@ -12,7 +12,7 @@ from ._capabilities import Capabilities, KnownGap
 from ._conditions import LOOKUPS, MATCH_ALL, And, Condition, Lookup, Not, Or
 from ._evaluate import matcher, run, sort_records
 from ._hookspecs import BackendSpec, Target, hookimpl
-from ._indexes import unique_entries
+from ._indexes import entry_text, unique_entries
 from ._inserts import duplicate_of
 from ._paths import apply_changes, path_values, set_path, unwound
 from ._protocol import BackendProtocol
@@ -48,6 +48,7 @@ __all__ = [
     "compile_pattern",
     "copied",
     "duplicate_of",
+    "entry_text",
     "hookimpl",
     "mask_password",
     "matcher",

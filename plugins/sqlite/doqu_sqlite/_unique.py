@@ -16,77 +16,20 @@ too, or its writes fail with "no such function".
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import fractions
 import functools
 import json
-import json.encoder
-import math
 import sqlite3
-from collections.abc import Callable
 from typing import Any
 
-from doqu.backend import unique_entries
+from doqu.backend import entry_text, unique_entries
 from doqu.errors import DuplicateKeyError
 
 from ._codec import decode
 from ._compile import json_path, quote_name
 
-__all__ = ["build", "entry_text", "owner_of", "register_functions"]
+__all__ = ["build", "owner_of", "register_functions"]
 
 FUNCTION = "doqu_unique_entries"
-
-
-def entry_text(part: Any) -> str:
-    """``part`` of a sort key as text, the same text exactly for equal parts.
-
-    Numbers go by exact value (a fraction), so 1, 1.0 and ``Decimal("1.0")`` share a text
-    while 2**53 + 1 and its nearest float do not; each kind of part starts with its own
-    character, and strings are JSON-quoted, so no two different keys share a text.
-    """
-    text = _TEXTS.get(type(part))  # the exact types decoded records hold: one dict lookup
-    return text(part) if text is not None else _other_text(part)
-
-
-def _tuple_text(part: tuple[Any, ...]) -> str:
-    return "(" + ",".join([entry_text(item) for item in part]) + ")"
-
-
-def _float_text(part: float) -> str:
-    if math.isinf(part):
-        return "+inf" if part > 0 else "-inf"
-    numerator, denominator = part.as_integer_ratio()
-    return f"{numerator}/{denominator}"
-
-
-def _other_text(part: Any) -> str:
-    if isinstance(part, bool):
-        return "T" if part else "F"
-    if isinstance(part, int | float | decimal.Decimal):
-        if math.isinf(part):
-            return "+inf" if part > 0 else "-inf"
-        value = fractions.Fraction(part)
-        return f"{value.numerator}/{value.denominator}"
-    if isinstance(part, str):
-        return _quoted(part)
-    if isinstance(part, tuple):
-        return _tuple_text(part)
-    if isinstance(part, bytes):
-        return "b" + part.hex()
-    if isinstance(part, datetime.datetime):
-        return "t" + part.isoformat()
-    raise TypeError(f"no unique-index text for {part!r}")  # sort_key gives no other part
-
-
-_quoted: Callable[[str], str] = json.encoder.encode_basestring_ascii
-_TEXTS: dict[type, Callable[[Any], str]] = {
-    tuple: _tuple_text,
-    str: _quoted,
-    int: "{}/1".format,
-    float: _float_text,
-    bool: lambda part: "T" if part else "F",
-}
 
 
 def _heads(fields: tuple[str, ...]) -> list[str]:

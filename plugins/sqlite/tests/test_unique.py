@@ -9,11 +9,10 @@ import sqlite3
 import pytest
 
 from doqu import Index
-from doqu.backend import unique_entries
+from doqu.backend import entry_text, unique_entries
 from doqu.errors import DuplicateKeyError
 from doqu_sqlite import SQLiteStorage, register_functions
 from doqu_sqlite._codec import encode
-from doqu_sqlite._unique import entry_text
 
 FIELDS = ("tags",)
 
