@@ -155,7 +155,7 @@ def main() -> None:
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"results: {RESULTS}")
     conn.execute(f"DROP TABLE {table}")
-    conn.execute(f"DROP TABLE {storage.table}")
+    storage.drop()
     storage.close()
     conn.close()
 

@@ -28,7 +28,16 @@ from doqu.backend import And, Condition, Lookup, Not, Or
 
 from ._codec import INFINITY, encode_value
 
-__all__ = ["FALSE", "TRUE", "Compiled", "compile_condition", "path_sql", "quote", "walks_a_list"]
+__all__ = [
+    "FALSE",
+    "TRUE",
+    "Compiled",
+    "compile_condition",
+    "identifier",
+    "path_sql",
+    "quote",
+    "walks_a_list",
+]
 
 TRUE, FALSE = "TRUE", "FALSE"
 _DOC = "doc"
@@ -62,6 +71,11 @@ def quote(text: str) -> str:
     """``text`` as a SQL string literal (standard_conforming_strings, on by default), with
     ``%`` doubled: every statement is run with (named) parameters."""
     return "'" + text.replace("'", "''").replace("%", "%%") + "'"
+
+
+def identifier(name: str) -> str:
+    """``name`` as a quoted SQL identifier, with ``%`` doubled (statements take parameters)."""
+    return '"' + name.replace('"', '""').replace("%", "%%") + '"'
 
 
 def _param(params: Params, value: Any) -> str:

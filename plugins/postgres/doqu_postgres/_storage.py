@@ -8,7 +8,8 @@ way doqu does, which queries re-check on the client (a partial index finds them)
 Conditions compile to SQL (``_compile``); rows SQL cannot decide are re-checked with the
 reference evaluator, so answers always equal the memory backend's. Counting, distinct values,
 deleting and reading many keys are one statement each; an update is one transaction over the
-matching rows locked ``FOR UPDATE``; queries stream from server-side cursors.
+matching rows locked ``FOR UPDATE``; queries stream from server-side cursors. Unique indexes
+keep their entries in a side table written in the same transaction (``_unique``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Self
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Self, TypeVar
 
 import psycopg
 from psycopg.types.json import set_json_loads
@@ -45,18 +46,16 @@ from doqu.backend import (
 from doqu.errors import BackendConnectionError, DuplicateKeyError
 
 from ._codec import decode, encode
-from ._compile import Compiled, compile_condition, path_sql, walks_a_list
+from ._compile import Compiled, compile_condition, identifier, path_sql, walks_a_list
 from ._errors import translated
+from ._unique import META, EntryTakenError, SideTable, StaleIndexesError, UniqueIndex
 from ._url import Address, check_collection, parse
 
 __all__ = ["PostgresStorage"]
 
 _ITERSIZE = 1000
 _BACKEND = "postgres"
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""').replace("%", "%%") + '"'
+_T = TypeVar("_T")
 
 
 class _Keys:
@@ -141,15 +140,28 @@ class PostgresStorage(StorageAdapter):
         infinity_values=True,
         nested_lists=True,
         server_side_queries=True,
+        unique_indexes=True,
     )
 
     def __init__(self, url: str, *, collection: str | None = None) -> None:
         """Connect to the database ``url`` names and use table ``collection`` (made if new)."""
         options = {} if collection is None else {"collection": check_collection(collection)}
         self.address = parse(url, options)
-        self.table = _identifier(self.address.collection)
+        self.table = identifier(self.address.collection)
         self._place = f"{self.address.shown} table {self.address.collection!r}"
         self._pool = _Pool(self.address)
+        self._side = SideTable(self.address.collection, self.table)
+        # many rows in one statement; the guard writes none if unknown unique indexes exist
+        self._insert_sql = (
+            f"INSERT INTO {self.table} (key, doc, exact) SELECT * FROM "
+            "unnest(%(k)s::jsonb[], %(d)s::jsonb[], %(e)s::boolean[]) "
+            f"WHERE {self._side.guard}"
+        )
+        self._upsert_sql = (
+            f"{self._insert_sql} ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, "
+            "exact = EXCLUDED.exact"
+        )
+        self._unique: tuple[UniqueIndex, ...] = ()
         self._create_table()
 
     @classmethod
@@ -168,16 +180,21 @@ class PostgresStorage(StorageAdapter):
     def _create_table(self) -> None:
         # one creator at a time: concurrent CREATE TABLE IF NOT EXISTS can collide in pg_type
         with self._pool.connection() as conn, translated(self._place), conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (META,))
             conn.execute(
                 "SELECT pg_advisory_xact_lock(hashtextextended(%(t)s, 0))",
                 {"t": self.address.collection},
             )
+            SideTable.create_meta(conn)
+            [(new,)] = conn.execute("SELECT to_regclass(%s) IS NULL", (self.table,)).fetchall()
+            if new:  # a dropped table of that name may have left its unique entries behind
+                self._side.forget_all(conn)
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.table} "
                 "(key jsonb PRIMARY KEY, doc jsonb NOT NULL, exact boolean NOT NULL)",
                 {},
             )
-            inexact = _identifier(self.address.collection[:50] + "__inexact")
+            inexact = identifier(self.address.collection[:50] + "__inexact")
             conn.execute(
                 f"CREATE INDEX IF NOT EXISTS {inexact} ON {self.table} (key) WHERE NOT exact",
                 {},
@@ -185,6 +202,7 @@ class PostgresStorage(StorageAdapter):
             [(fsync, synchronous)] = conn.execute(
                 "SELECT current_setting('fsync'), current_setting('synchronous_commit')"
             ).fetchall()
+            self._unique = self._side.load(conn)
         # a commit is durable only once its WAL is flushed: a server that skips the flush
         # (fsync or synchronous_commit off) may lose acknowledged writes when it crashes
         if fsync != "on" or synchronous == "off":
@@ -225,24 +243,62 @@ class PostgresStorage(StorageAdapter):
             raise duplicate_of(self, items) or error from error.__cause__
 
     def _write(self, items: Any, *, upsert: bool) -> None:
-        rows = []
-        for key, record in items:
+        rows: dict[str, Record] | list[tuple[str, Record]]
+        if upsert:  # the last record of a key wins, as one save after another would
+            rows = {json.dumps(key): record for key, record in items}
+        else:
+            rows = [(json.dumps(key), record) for key, record in items]
+
+        def write(indexes: tuple[UniqueIndex, ...]) -> None:
+            pairs = list(rows.items()) if isinstance(rows, dict) else rows
+            # one statement is atomic alone; with entries to keep, one transaction
+            with (
+                self._pool.connection() as conn,
+                translated(self._place),
+                conn.transaction() if indexes else contextlib.nullcontext(),
+            ):
+                self._put(conn, pairs, indexes, upsert=upsert)
+
+        self._guarded(write)
+
+    def _put(
+        self,
+        conn: psycopg.Connection[Any],
+        rows: Sequence[tuple[str, Record]],
+        indexes: tuple[UniqueIndex, ...],
+        *,
+        upsert: bool,
+    ) -> None:
+        """Write ``rows`` (``(key as JSON, record)``) and their unique entries on ``conn``."""
+        entries = self._side.entries(indexes, rows) if indexes else {}
+        keys, docs, exact = [], [], []
+        for key, record in rows:
             encoded = encode(record)
-            rows.append((json.dumps(key), encoded.text, encoded.exact))
-        sql = f"INSERT INTO {self.table} (key, doc, exact) VALUES (%s::jsonb, %s::jsonb, %s)"
-        if upsert:
-            sql += " ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, exact = EXCLUDED.exact"
-        # all or nothing: one transaction for the batch
-        with (
-            self._pool.connection() as conn,
-            translated(self._place),
-            conn.transaction(),
-            conn.cursor() as cursor,
-        ):
-            if len(rows) == 1:
-                cursor.execute(sql, rows[0])
-            else:
-                cursor.executemany(sql, rows)
+            keys.append(key)
+            docs.append(encoded.text)
+            exact.append(encoded.exact)
+        if indexes and upsert:
+            self._side.forget(conn, keys)
+        written = conn.execute(
+            self._upsert_sql if upsert else self._insert_sql,
+            {"k": keys, "d": docs, "e": exact, "doqu_u": [index.name for index in indexes]},
+        ).rowcount
+        if written != len(rows):
+            raise StaleIndexesError
+        self._side.insert(conn, entries)
+
+    def _guarded(self, write: Callable[[tuple[UniqueIndex, ...]], _T]) -> _T:
+        """Run ``write`` with the unique indexes known; again when it finds others recorded."""
+        while True:
+            indexes = self._unique
+            try:
+                return write(indexes)
+            except StaleIndexesError:
+                with self._pool.connection() as conn, translated(self._place):
+                    self._unique = self._side.load(conn)
+            except EntryTakenError as clash:
+                with self._pool.connection() as conn, translated(self._place):
+                    raise self._side.duplicate(conn, indexes, clash.entries) from None
 
     def fetch_records(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
         rows = self._execute(
@@ -364,75 +420,85 @@ class PostgresStorage(StorageAdapter):
 
     def update_records(self, spec: QuerySpec, changes: Mapping[str, Any]) -> int:
         compiled = compile_condition(spec.condition)
-        # one transaction: the matching rows are locked (in key order, so two updates never
-        # deadlock) from the read until the write, so no concurrent write is lost
-        with self._pool.connection() as conn, translated(self._place), conn.transaction():
-            rows = conn.execute(
-                f"SELECT key, doc, {compiled.recheck} FROM {self.table} "
-                f"WHERE {compiled.selection()} ORDER BY key FOR UPDATE",
-                compiled.params,
-            )
-            # core refuses update() on a slice, so the spec's window is never set here
-            updated = list(self._rechecked(iter(rows), spec.condition))
-            for _, record in updated:  # check every record before writing any
-                apply_changes(record, changes)
-            if updated:
-                keys, docs, exact = [], [], []
-                for key, record in updated:
-                    encoded = encode(record)
-                    keys.append(json.dumps(key))
-                    docs.append(encoded.text)
-                    exact.append(encoded.exact)
-                conn.execute(
-                    f"UPDATE {self.table} AS t SET doc = v.doc, exact = v.exact "
-                    "FROM unnest(%(k)s::jsonb[], %(d)s::jsonb[], %(e)s::boolean[]) "
-                    "AS v(key, doc, exact) WHERE t.key = v.key",
-                    {"k": keys, "d": docs, "e": exact},
+
+        def attempt(indexes: tuple[UniqueIndex, ...]) -> int:
+            # one transaction: the matching rows are locked (in key order, so two updates
+            # never deadlock) from the read until the write, so no concurrent write is lost
+            with self._pool.connection() as conn, translated(self._place), conn.transaction():
+                rows = conn.execute(
+                    f"SELECT key, doc, {compiled.recheck} FROM {self.table} "
+                    f"WHERE {compiled.selection()} ORDER BY key FOR UPDATE",
+                    compiled.params,
                 )
-        return len(updated)
+                # core refuses update() on a slice, so the spec's window is never set here
+                updated = list(self._rechecked(iter(rows), spec.condition))
+                for _, record in updated:  # check every record before writing any
+                    apply_changes(record, changes)
+                if updated:
+                    self._put(
+                        conn,
+                        [(json.dumps(key), record) for key, record in updated],
+                        indexes,
+                        upsert=True,
+                    )
+            return len(updated)
+
+        return self._guarded(attempt)
 
     def get_or_create_record(
         self, condition: Condition, record: Record
     ) -> tuple[Key, Record, bool]:
         compiled = compile_condition(condition)
-        # one creator at a time for this table, in every process: the lock lasts the transaction
-        with self._pool.connection() as conn, translated(self._place), conn.transaction():
-            conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(%(doqu_t)s, 1))",
-                {"doqu_t": self.address.collection},
-            )
-            rows = conn.execute(
-                f"SELECT key, doc, {compiled.recheck} FROM {self.table} "
-                f"WHERE {compiled.selection()}",
-                compiled.params,
-            )
-            for key, doc in self._rechecked(iter(rows), condition):
-                return key, doc, False
-            [key] = _KEYS.new(1)
-            encoded = encode(record)
-            conn.execute(
-                f"INSERT INTO {self.table} (key, doc, exact) VALUES (%s::jsonb, %s::jsonb, %s)",
-                (json.dumps(key), encoded.text, encoded.exact),
-            )
-        return key, record, True
+
+        def attempt(indexes: tuple[UniqueIndex, ...]) -> tuple[Key, Record, bool]:
+            # one creator at a time for this table, in every process: the lock lasts the
+            # transaction
+            with self._pool.connection() as conn, translated(self._place), conn.transaction():
+                conn.execute(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(%(doqu_t)s, 1))",
+                    {"doqu_t": self.address.collection},
+                )
+                rows = conn.execute(
+                    f"SELECT key, doc, {compiled.recheck} FROM {self.table} "
+                    f"WHERE {compiled.selection()}",
+                    compiled.params,
+                )
+                for key, doc in self._rechecked(iter(rows), condition):
+                    return key, doc, False
+                [key] = _KEYS.new(1)
+                self._put(conn, [(json.dumps(key), record)], indexes, upsert=False)
+            return key, record, True
+
+        return self._guarded(attempt)
 
     def create_index(self, index: Index) -> None:
         values = [f"({path_sql(field.split('.'))})" for field in index.fields]
         name = f"{self.address.collection[:40]}__{index.name}"[:59]
-        unique = "UNIQUE " if index.unique else ""
         # a btree for equality and ranges on the value itself; for one field also GIN, for
         # the containment test that finds the value as an element of a list
         statements = [
-            f"CREATE {unique}INDEX IF NOT EXISTS {_identifier(name)} "
-            f"ON {self.table} ({', '.join(values)})"
+            f"CREATE INDEX IF NOT EXISTS {identifier(name)} ON {self.table} ({', '.join(values)})"
         ]
         if len(values) == 1:
             statements.append(
-                f"CREATE INDEX IF NOT EXISTS {_identifier(name + '__in')} "
+                f"CREATE INDEX IF NOT EXISTS {identifier(name + '__in')} "
                 f"ON {self.table} USING gin ({values[0]} jsonb_path_ops)"
             )
-        for statement in statements:
-            self._execute(statement)
+        with self._pool.connection() as conn, translated(self._place), conn.transaction():
+            if index.unique:
+                # doqu's equality, not JSONB's: entries in the side table (``_unique``)
+                known = self._side.load(conn)
+                self._side.create(conn, UniqueIndex(index.name, tuple(index.fields)), known)
+            for statement in statements:
+                conn.execute(statement)
+            if index.unique:
+                self._unique = self._side.load(conn)
+
+    def drop(self) -> None:
+        """Drop the collection: its table, its unique entries and its recorded indexes."""
+        with self._pool.connection() as conn, translated(self._place), conn.transaction():
+            self._side.forget_all(conn)
+            conn.execute(f"DROP TABLE IF EXISTS {self.table}")
 
     def close(self) -> None:
         self._pool.closed = True

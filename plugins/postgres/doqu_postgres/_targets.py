@@ -82,12 +82,10 @@ class _Tables:
     def drop_all(self) -> None:
         with self._lock:
             made, self._made = self._made, []
-        if not made:
-            return
-        with psycopg.connect(made[0].address.conninfo, autocommit=True) as conn:
-            for storage in made:
-                conn.execute(f"DROP TABLE IF EXISTS {storage.table}")
-                storage.close()
+        for storage in made:
+            storage.reconnect()  # a test may have closed it
+            storage.drop()
+            storage.close()
 
 
 def _connect_args(url: str) -> Callable[[StorageAdapter], tuple[str, dict[str, str]]]:

@@ -17,6 +17,8 @@ import psycopg.conninfo
 from doqu.backend import mask_password, parse_url
 from doqu.errors import ConfigurationError, InvalidURLError
 
+from ._unique import META
+
 __all__ = ["DEFAULT_COLLECTION", "SCHEMES", "Address", "parse"]
 
 SCHEMES = ("postgresql", "postgres")
@@ -78,6 +80,11 @@ def check_collection(name: object) -> str:
         raise ConfigurationError(
             f"collection must be a non-empty str without NUL, got {name!r}; "
             "e.g. collection='people'"
+        )
+    if name == META:
+        raise ConfigurationError(
+            f"collection {name!r} is the table where doqu-postgres records unique indexes; "
+            "choose another name"
         )
     if len(name.encode()) > _MAX_NAME:
         raise ConfigurationError(

@@ -43,10 +43,10 @@ def make_storage(url: str) -> Iterator[Callable[..., PostgresStorage]]:
         return storage
 
     yield make
-    with psycopg.connect(url, autocommit=True) as conn:
-        for storage in made:
-            conn.execute(f"DROP TABLE IF EXISTS {storage.table}")
-            storage.close()
+    for storage in made:
+        storage.reconnect()  # a test may have closed it
+        storage.drop()
+        storage.close()
 
 
 @pytest.fixture

@@ -62,6 +62,11 @@ def test_a_collection_name_longer_than_postgresql_allows_is_refused(url: str) ->
         doqu.connect(url, collection="x" * 64)
 
 
+def test_the_table_recording_unique_indexes_is_no_collection(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="'doqu_indexes' is the table where"):
+        doqu.connect(url, collection="doqu_indexes")
+
+
 def test_a_closed_storage_says_so(storage: PostgresStorage) -> None:
     storage.close()
     with pytest.raises(BackendConnectionError, match="closed; call reconnect"):
