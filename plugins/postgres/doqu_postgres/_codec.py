@@ -99,7 +99,7 @@ class _Encoder:
         if kind is dict:
             return self.record(value)
         if kind is list or kind is tuple:
-            return [self.value(item) for item in value]
+            return [item if _plain(item) else self.value(item) for item in value]
         raise TypeError(f"doqu-postgres cannot store {kind.__name__} {value!r}")
 
     def number(self, value: float) -> Any:
@@ -120,11 +120,37 @@ class _Encoder:
     def record(self, record: Record) -> dict[str, Any]:
         if self.literal and any(name.startswith("$") for name in record):
             self.exact = False
-        out = {name: self.value(item) for name, item in record.items()}
-        names = list(record)
-        if len(names) > 1 and names != sorted(names, key=order_key):
-            out[_ORDER] = names
+        out = {}
+        for name, item in record.items():
+            out[name] = item if _plain(item) else self.value(item)
+        if len(out) > 1 and not _in_jsonb_order(tuple(record)):
+            out[_ORDER] = list(record)
         return out
+
+
+def _plain(value: Any) -> bool:
+    """Whether JSON holds ``value`` as it is: the common scalars, tested first."""
+    kind = type(value)
+    if kind is str:
+        return "\x00" not in value
+    if kind is float:  # false for NaN and infinity too
+        return bool(-_EXACT_LIMIT < value < _EXACT_LIMIT and value != 0.0)
+    return kind is int or kind is bool or value is None
+
+
+def _in_jsonb_order(names: tuple[str, ...]) -> bool:
+    """Whether JSONB keeps ``names`` in this order (remembered: records share their names)."""
+    known = _ORDERED.get(names)
+    if known is None:
+        known = list(names) == sorted(names, key=order_key)
+        if len(_ORDERED) >= _ORDERED_SIZE:
+            _ORDERED.clear()
+        _ORDERED[names] = known
+    return known
+
+
+_ORDERED: dict[tuple[str, ...], bool] = {}
+_ORDERED_SIZE = 4096
 
 
 def encode(record: Record) -> Encoded:
@@ -141,8 +167,11 @@ def encode_value(value: Any) -> Encoded:
     return Encoded(_dumps(tree, encoder.raw), encoder.exact)
 
 
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
 def _dumps(tree: Any, raw: bool) -> str:
-    text = json.dumps(tree, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _to_json(tree)
     return _RAW_PATTERN.sub(r"\1", text) if raw else text
 
 

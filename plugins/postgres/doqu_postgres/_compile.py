@@ -30,10 +30,12 @@ from ._codec import INFINITY, encode_value
 
 __all__ = [
     "FALSE",
+    "KEYS",
     "TRUE",
     "Compiled",
     "compile_condition",
     "identifier",
+    "json_list",
     "path_sql",
     "quote",
     "walks_a_list",
@@ -71,6 +73,16 @@ def quote(text: str) -> str:
     """``text`` as a SQL string literal (standard_conforming_strings, on by default), with
     ``%`` doubled: every statement is run with (named) parameters."""
     return "'" + text.replace("'", "''").replace("%", "%%") + "'"
+
+
+#: the keys of parameter ``k`` (a :func:`json_list` of keys), as ``key = {KEYS}`` tests them
+#: (one index probe each)
+KEYS = "ANY(ARRAY(SELECT jsonb_array_elements(%(k)s::jsonb)))"
+
+
+def json_list(texts: list[str]) -> str:
+    """The JSON array of the JSON ``texts``: one parameter, which costs the client little."""
+    return "[" + ",".join(texts) + "]"
 
 
 def identifier(name: str) -> str:

@@ -20,13 +20,13 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from typing import Any, Self, TypeVar
 
 import psycopg
 from psycopg.types.json import set_json_loads
 
-from doqu import Index
+from doqu import Index, Query
 from doqu.backend import (
     MATCH_ALL,
     Capabilities,
@@ -46,14 +46,23 @@ from doqu.backend import (
 from doqu.errors import BackendConnectionError, DuplicateKeyError
 
 from ._codec import decode, encode
-from ._compile import Compiled, compile_condition, identifier, path_sql, walks_a_list
+from ._compile import (
+    KEYS,
+    Compiled,
+    compile_condition,
+    identifier,
+    json_list,
+    path_sql,
+    walks_a_list,
+)
 from ._errors import translated
+from ._order import Ordering, compile_order
 from ._unique import META, EntryTakenError, SideTable, StaleIndexesError, UniqueIndex
 from ._url import Address, check_collection, parse
 
 __all__ = ["PostgresStorage"]
 
-_ITERSIZE = 1000
+_CHUNK = 1000
 _BACKEND = "postgres"
 _T = TypeVar("_T")
 
@@ -153,9 +162,8 @@ class PostgresStorage(StorageAdapter):
         self._side = SideTable(self.address.collection, self.table)
         # many rows in one statement; the guard writes none if unknown unique indexes exist
         self._insert_sql = (
-            f"INSERT INTO {self.table} (key, doc, exact) SELECT * FROM "
-            "unnest(%(k)s::jsonb[], %(d)s::jsonb[], %(e)s::boolean[]) "
-            f"WHERE {self._side.guard}"
+            f"INSERT INTO {self.table} (key, doc, exact) SELECT r->0, r->1, (r->2)::boolean "
+            f"FROM jsonb_array_elements(%(rows)s::jsonb) AS r WHERE {self._side.guard}"
         )
         self._upsert_sql = (
             f"{self._insert_sql} ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, "
@@ -208,17 +216,11 @@ class PostgresStorage(StorageAdapter):
         if fsync != "on" or synchronous == "off":
             self.capabilities = type(self).capabilities.replace(durable=False)
 
-    def _stream(self, sql: str, params: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
-        """Rows of ``sql`` from a server-side cursor, read in batches."""
-        with (
-            self._pool.connection() as conn,
-            translated(self._place),
-            conn.transaction(),
-            conn.cursor(name=f"doqu_{id(self):x}_{next(_CURSORS)}") as cursor,
-        ):
-            cursor.itersize = _ITERSIZE
-            cursor.execute(sql, params)
-            yield from cursor
+    def _stream(self, sql: str, params: dict[str, Any]) -> Generator[tuple[Any, ...]]:
+        """Rows of ``sql`` as the server sends them, in chunks: one round trip, and only a
+        chunk held at a time (the server waits while the client reads)."""
+        with self._pool.connection() as conn, translated(self._place), conn.cursor() as cursor:
+            yield from cursor.stream(sql, params, size=_CHUNK)
 
     # -- primitives ---------------------------------------------------------------------------
 
@@ -271,17 +273,17 @@ class PostgresStorage(StorageAdapter):
     ) -> None:
         """Write ``rows`` (``(key as JSON, record)``) and their unique entries on ``conn``."""
         entries = self._side.entries(indexes, rows) if indexes else {}
-        keys, docs, exact = [], [], []
+        # one JSON text of [key, doc, exact] rows: a str parameter costs the client no more
+        # than the text itself, where arrays are escaped element by element
+        parts = []
         for key, record in rows:
             encoded = encode(record)
-            keys.append(key)
-            docs.append(encoded.text)
-            exact.append(encoded.exact)
+            parts.append(f"[{key},{encoded.text},{'true' if encoded.exact else 'false'}]")
         if indexes and upsert:
-            self._side.forget(conn, keys)
+            self._side.forget(conn, json_list([key for key, _ in rows]))
         written = conn.execute(
             self._upsert_sql if upsert else self._insert_sql,
-            {"k": keys, "d": docs, "e": exact, "doqu_u": [index.name for index in indexes]},
+            {"rows": json_list(parts), "doqu_u": self._side.names(indexes)},
         ).rowcount
         if written != len(rows):
             raise StaleIndexesError
@@ -302,8 +304,8 @@ class PostgresStorage(StorageAdapter):
 
     def fetch_records(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
         rows = self._execute(
-            f"SELECT key, doc FROM {self.table} WHERE key = ANY(%(k)s::jsonb[])",
-            {"k": [json.dumps(key) for key in keys]},
+            f"SELECT key, doc FROM {self.table} WHERE key = {KEYS}",
+            {"k": json_list([json.dumps(key) for key in keys])},
         )
         return iter([(key, doc) for key, doc in rows])
 
@@ -323,8 +325,15 @@ class PostgresStorage(StorageAdapter):
 
     def query_items(self, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
         compiled = compile_condition(spec.condition)
+        ordering = compile_order(spec.order) if spec.order and compiled.exact else None
+        if ordering is not None:
+            return self._ordered(compiled, ordering, spec)
         if compiled.exact and spec.is_windowed and not spec.order:
             return self._window(compiled, spec)
+        return self._on_client(compiled, spec)
+
+    def _on_client(self, compiled: Compiled, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
+        """Every selected row, re-checked, then ordered and sliced by the reference."""
         rows = self._stream(
             f"SELECT key, doc, {compiled.recheck} FROM {self.table} WHERE {compiled.selection()}",
             compiled.params,
@@ -333,6 +342,46 @@ class PostgresStorage(StorageAdapter):
         if not spec.order and not spec.is_windowed:
             return matches
         return run(QuerySpec(MATCH_ALL, spec.order, spec.offset, spec.limit), matches)
+
+    def _ordered_sql(self, compiled: Compiled, ordering: Ordering, spec: QuerySpec) -> str:
+        """The ordered (and sliced) rows of an exact condition, each with ``all_exact``: true
+        when SQL alone decides and orders every selected row, so its order is doqu's."""
+        all_exact = (
+            f"NOT EXISTS (SELECT 1 FROM {self.table} WHERE ({compiled.selection()}) "
+            f"AND NOT (NOT ({compiled.recheck}) AND {ordering.orderable}))"
+        )
+        window = f" OFFSET {spec.offset}" if spec.offset else ""
+        if spec.limit is not None:
+            window += f" LIMIT {spec.limit}"
+        return (
+            f"SELECT key, doc, {all_exact} FROM {self.table} WHERE {compiled.selection()} "
+            f"ORDER BY {ordering.terms}{window}"
+        )
+
+    def _ordered(
+        self, compiled: Compiled, ordering: Ordering, spec: QuerySpec
+    ) -> Iterator[tuple[Key, Record]]:
+        """Ordered in SQL, in one statement, when every selected row is orderable there;
+        else (the first row says so) by the reference on the client."""
+        rows = self._stream(self._ordered_sql(compiled, ordering, spec), compiled.params)
+        first = next(rows, None)
+        if first is None:  # no row selected is in the window, whatever the order
+            return iter(())
+        if not first[2]:
+            rows.close()
+            return self._on_client(compiled, spec)
+        return itertools.chain([first[:2]], ((key, doc) for key, doc, _ in rows))
+
+    def explain(self, query: Query[Any]) -> list[str]:
+        """PostgreSQL's plan (``EXPLAIN``) for the first statement ``query`` runs."""
+        spec = query.spec
+        compiled = compile_condition(spec.condition)
+        ordering = compile_order(spec.order) if spec.order and compiled.exact else None
+        if ordering is not None:
+            sql = self._ordered_sql(compiled, ordering, spec)
+        else:
+            sql = f"SELECT key, doc FROM {self.table} WHERE {compiled.selection()}"
+        return [line for (line,) in self._execute("EXPLAIN " + sql, compiled.params)]
 
     def _window(self, compiled: Compiled, spec: QuerySpec) -> Iterator[tuple[Key, Record]]:
         """An unordered slice: SQL limits the rows it decides; re-checked rows are added."""
@@ -402,7 +451,7 @@ class PostgresStorage(StorageAdapter):
             if not keys:
                 return 0
             [count] = self._execute(
-                f"DELETE FROM {self.table} WHERE key = ANY(%(k)s::jsonb[])", {"k": keys}
+                f"DELETE FROM {self.table} WHERE key = {KEYS}", {"k": json_list(keys)}
             )
             return int(count)
         with self._pool.connection() as conn, translated(self._place), conn.transaction():
@@ -412,9 +461,8 @@ class PostgresStorage(StorageAdapter):
             test = matcher(spec.condition)
             keys = [json.dumps(key) for key, doc in rechecked if test(doc)]
             count = conn.execute(
-                f"DELETE FROM {self.table} WHERE ({compiled.decided()}) OR "
-                "key = ANY(%(doqu_keys)s::jsonb[])",
-                {**compiled.params, "doqu_keys": keys},
+                f"DELETE FROM {self.table} WHERE ({compiled.decided()}) OR key = {KEYS}",
+                {**compiled.params, "k": json_list(keys)},
             ).rowcount
         return int(count)
 
@@ -510,6 +558,3 @@ class PostgresStorage(StorageAdapter):
 
     def __repr__(self) -> str:
         return f"<PostgresStorage {self._place}>"
-
-
-_CURSORS = itertools.count()

@@ -32,7 +32,7 @@ from doqu.backend import Record, entry_text, unique_entries
 from doqu.errors import BackendError, DuplicateKeyError
 
 from ._codec import decode
-from ._compile import identifier, quote
+from ._compile import KEYS, identifier, json_list, quote
 
 __all__ = ["META", "EntryTakenError", "SideTable", "StaleIndexesError", "UniqueIndex"]
 
@@ -82,8 +82,8 @@ class SideTable:
         self._key_index = identifier(f"{collection[:40]}__unique_{tag}_key")
         #: true exactly when the unique indexes recorded are those of ``%(doqu_u)s``
         self.guard = (
-            f"(SELECT COALESCE(array_agg(name ORDER BY name COLLATE \"C\"), '{{}}') "
-            f"FROM {META} WHERE tbl = {quote(collection)}) = %(doqu_u)s::text[]"
+            f"(SELECT COALESCE(jsonb_agg(name ORDER BY name COLLATE \"C\"), '[]') "
+            f"FROM {META} WHERE tbl = {quote(collection)}) = %(doqu_u)s::jsonb"
         )
 
     # -- the record of indexes -----------------------------------------------------------------
@@ -130,9 +130,14 @@ class SideTable:
                         )
         return found
 
-    def forget(self, conn: psycopg.Connection[Any], keys: list[str]) -> None:
-        """Remove the entries of the records ``keys`` (JSON) are about to replace."""
-        conn.execute(f"DELETE FROM {self.name} WHERE key = ANY(%s::jsonb[])", (keys,))
+    @staticmethod
+    def names(indexes: Sequence[UniqueIndex]) -> str:
+        """The guard's parameter: the names of ``indexes`` as JSON."""
+        return json.dumps([index.name for index in indexes])
+
+    def forget(self, conn: psycopg.Connection[Any], keys: str) -> None:
+        """Remove the entries of the records ``keys`` (a JSON list) are about to replace."""
+        conn.execute(f"DELETE FROM {self.name} WHERE key = {KEYS}", {"k": keys})
 
     def insert(self, conn: psycopg.Connection[Any], entries: Entries) -> None:
         """Write ``entries``; :class:`EntryTakenError` when another record holds one of them."""
@@ -140,19 +145,23 @@ class SideTable:
             return
         try:
             conn.execute(
-                f"INSERT INTO {self.name} (idx, entry, key) "
-                "SELECT * FROM unnest(%s::text[], %s::bytea[], %s::jsonb[])",
-                self._columns(entries),
+                f"INSERT INTO {self.name} (idx, entry, key) SELECT {self._ROW} FROM "
+                "jsonb_array_elements(%s::jsonb) AS r",
+                (self._payload(entries),),
             )
         except errors.UniqueViolation:
             raise EntryTakenError(entries) from None
 
+    _ROW = "r->>0, decode(r->>1, 'hex'), r->2"
+
     @staticmethod
-    def _columns(entries: Entries) -> tuple[list[str], list[bytes], list[str]]:
-        return (
-            [name for name, _ in entries],
-            [entry for _, entry in entries],
-            [key for key, _ in entries.values()],
+    def _payload(entries: Entries) -> str:
+        """``entries`` as one JSON list of ``[index name, entry as hex, key]``."""
+        return json_list(
+            [
+                f'[{json.dumps(name)},"{entry.hex()}",{key}]'
+                for (name, entry), (key, _) in entries.items()
+            ]
         )
 
     def duplicate(
@@ -160,10 +169,10 @@ class SideTable:
     ) -> DuplicateKeyError:
         """The error for a refused write of ``entries``, naming the record holding one."""
         row = conn.execute(
-            f"SELECT s.idx, s.entry, s.key::text FROM {self.name} AS s JOIN "
-            "unnest(%s::text[], %s::bytea[], %s::jsonb[]) AS v(idx, entry, key) "
+            f"SELECT s.idx, s.entry, s.key::text FROM {self.name} AS s JOIN (SELECT {self._ROW} "
+            "FROM jsonb_array_elements(%s::jsonb) AS r) AS v(idx, entry, key) "
             "ON s.idx = v.idx AND s.entry = v.entry AND s.key <> v.key LIMIT 1",
-            self._columns(entries),
+            (self._payload(entries),),
         ).fetchone()
         if row is None:  # the holder went meanwhile
             return DuplicateKeyError(
