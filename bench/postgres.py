@@ -8,6 +8,7 @@ doqu / psycopg. The medians are written to ``bench/results/postgres.json``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -51,8 +52,20 @@ def raw_doc(row: dict[str, Any]) -> str:
     return json.dumps({**row, "created": row["created"].isoformat()})
 
 
-def main() -> None:
-    url = os.environ["DOQU_POSTGRES_URL"]
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.postgres",
+        description="doqu-postgres against raw psycopg on the server DOQU_POSTGRES_URL names",
+    )
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"default {ROUNDS}")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where the medians go (JSON)")
+    args = parser.parse_args(argv)
+    url = os.environ.get("DOQU_POSTGRES_URL")
+    if not url:
+        parser.error(
+            "DOQU_POSTGRES_URL is not set; run it under "
+            "plugins/postgres/testserver/postgres.py run -- python -m bench.postgres"
+        )
     data = rows(N)
     keys = [f"k{i}" for i in range(N)]
     conn = psycopg.connect(url, autocommit=True)
@@ -126,7 +139,7 @@ def main() -> None:
     # per workload, per contender (0 psycopg, 1 doqu): CPU and wall seconds of each round
     cpu: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in work}
     wall: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in work}
-    for round_ in range(ROUNDS):
+    for round_ in range(args.rounds):
         for name, (raw, ours) in work.items():
             order = [(0, raw), (1, ours)] if round_ % 2 == 0 else [(1, ours), (0, raw)]
             for index, run in order:
@@ -152,8 +165,8 @@ def main() -> None:
             f"{d['cpu_median_s'] / r['cpu_median_s']:>9.2f} "
             f"{d['wall_median_s'] / r['wall_median_s']:>10.2f}"
         )
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"results: {RESULTS}")
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"results: {args.output}")
     conn.execute(f"DROP TABLE {table}")
     storage.drop()
     storage.close()

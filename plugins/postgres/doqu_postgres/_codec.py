@@ -175,29 +175,34 @@ def _dumps(tree: Any, raw: bool) -> str:
     return _RAW_PATTERN.sub(r"\1", text) if raw else text
 
 
-def _object(pairs: list[tuple[str, Any]]) -> Any:
-    if len(pairs) == 1:
-        name, value = pairs[0]
-        if name == _DATETIME:
-            return datetime.datetime.fromisoformat(value)
-        if name == _FLOAT:
-            return float(value)
-        if name == _DATE:
-            return datetime.date.fromisoformat(value)
-        if name == _BYTES:
-            return base64.b64decode(value)
-        if name == _UUID:
-            return uuid.UUID(hex=value)
-        if name == _NUL_STR:
-            return "\x00".join(value)
-    record = dict(pairs)
+def _nul_str(parts: list[str]) -> str:
+    return "\x00".join(parts)
+
+
+_TAGS: dict[str, Any] = {
+    _DATETIME: datetime.datetime.fromisoformat,
+    _FLOAT: float,
+    _DATE: datetime.date.fromisoformat,
+    _BYTES: base64.b64decode,
+    _UUID: lambda text: uuid.UUID(hex=text),
+    _NUL_STR: _nul_str,
+}
+
+
+def _object(record: dict[str, Any]) -> Any:
+    if len(record) == 1:
+        for name, value in record.items():
+            tag = _TAGS.get(name)
+            if tag is not None:
+                return tag(value)
     order = record.pop(_ORDER, None)
     if order is not None:
         return {name: record[name] for name in order}
     return record
 
 
-_decoder = json.JSONDecoder(object_pairs_hook=_object)
+# object_hook, not object_pairs_hook: the C scanner builds each dict, which is cheaper
+_decoder = json.JSONDecoder(object_hook=_object)
 
 
 def decode(text: str | bytes) -> Any:

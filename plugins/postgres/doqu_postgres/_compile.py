@@ -178,24 +178,18 @@ def _some(value: str, test: _ElementTest) -> str:
     )
 
 
-def _jsonb(value: Any, params: Params) -> str | None:
-    encoded = encode_value(value)
-    if not encoded.exact:
-        return None
-    return _param(params, encoded.text) + "::jsonb"
-
-
 def _equals(value: Any, params: Params) -> str | _ElementTest | None:
     if value is None:
         return "({v} IS NULL OR " + _some("{v}", lambda e: f"{e} = 'null'::jsonb") + ")"
-    literal = _jsonb(value, params)
-    if literal is None:
+    encoded = encode_value(value)
+    if not encoded.exact:
         return None
+    literal = _param(params, encoded.text) + "::jsonb"
     if isinstance(value, dict | list):
         return lambda e: f"{e} = {literal}"
     # a scalar (or a one-key tag): equal, or an element of the list; both sides can use an
     # index (btree on the value, GIN for containment)
-    as_list = _param(params, f"[{encode_value(value).text}]")
+    as_list = _param(params, f"[{encoded.text}]")
     return f"({{v}} = {literal} OR {{v}} @> {as_list}::jsonb)"
 
 

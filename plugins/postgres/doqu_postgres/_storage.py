@@ -63,6 +63,8 @@ from ._url import Address, check_collection, parse
 __all__ = ["PostgresStorage"]
 
 _CHUNK = 1000
+_IDLE = psycopg.pq.TransactionStatus.IDLE
+_TUPLES = psycopg.pq.ExecStatus.TUPLES_OK
 _BACKEND = "postgres"
 _T = TypeVar("_T")
 
@@ -101,8 +103,8 @@ class _Pool:
         set_json_loads(decode, conn)
         return conn
 
-    @contextlib.contextmanager
-    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+    def take(self) -> psycopg.Connection[Any]:
+        """An idle connection, or a new one; hand it back with :meth:`give`."""
         if self.closed:
             raise BackendConnectionError(
                 f"the storage on {self.address.shown} is closed; call reconnect() or connect() "
@@ -113,14 +115,23 @@ class _Pool:
             conn = self._idle.pop() if self._idle else None
         if conn is None or conn.closed:
             conn = self._open()
+        return conn
+
+    def give(self, conn: psycopg.Connection[Any]) -> None:
+        """Take back ``conn``: kept if idle, closed if a transaction or a result is pending."""
+        if conn.closed or conn.pgconn.transaction_status != _IDLE:
+            conn.close()
+        else:
+            with self._lock:
+                self._idle.append(conn)
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+        conn = self.take()
         try:
             yield conn
         finally:
-            if conn.closed or conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-                conn.close()
-            else:
-                with self._lock:
-                    self._idle.append(conn)
+            self.give(conn)
 
     def close(self) -> None:
         with self._lock:
@@ -181,9 +192,18 @@ class PostgresStorage(StorageAdapter):
     # -- SQL plumbing -------------------------------------------------------------------------
 
     def _execute(self, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
-        with self._pool.connection() as conn, translated(self._place):
-            cursor = conn.execute(sql, params or {})
-            return cursor.fetchall() if cursor.description else [cursor.rowcount]
+        """The rows of ``sql``, or ``[rowcount]`` for a statement returning none."""
+        # take and give, not ``with``: this runs for every get, count and values()
+        conn = self._pool.take()
+        try:
+            with translated(self._place):
+                cursor = conn.execute(sql, params)
+                result = cursor.pgresult
+                if result is not None and result.status == _TUPLES:
+                    return cursor.fetchall()
+                return [cursor.rowcount]
+        finally:
+            self._pool.give(conn)
 
     def _create_table(self) -> None:
         # one creator at a time: concurrent CREATE TABLE IF NOT EXISTS can collide in pg_type
@@ -303,6 +323,12 @@ class PostgresStorage(StorageAdapter):
                     raise self._side.duplicate(conn, indexes, clash.entries) from None
 
     def fetch_records(self, keys: Sequence[Key]) -> Iterator[tuple[Key, Record]]:
+        if len(keys) == 1:  # get(): the key need not come back
+            [key] = keys
+            found = self._execute(
+                f"SELECT doc FROM {self.table} WHERE key = %(k)s::jsonb", {"k": json.dumps(key)}
+            )
+            return iter([(key, doc) for (doc,) in found])
         rows = self._execute(
             f"SELECT key, doc FROM {self.table} WHERE key = {KEYS}",
             {"k": json_list([json.dumps(key) for key in keys])},
@@ -398,10 +424,14 @@ class PostgresStorage(StorageAdapter):
     def _rechecked(
         self, rows: Iterator[tuple[Any, ...]], condition: Condition
     ) -> Iterator[tuple[Key, Record]]:
-        test = matcher(condition)
+        test = None  # built for the first row to re-check: most queries have none
         for key, doc, recheck in rows:
-            if not recheck or test(doc):
-                yield key, doc
+            if recheck:
+                if test is None:
+                    test = matcher(condition)
+                if not test(doc):
+                    continue
+            yield key, doc
 
     def count_records(self, spec: QuerySpec) -> int:
         compiled = compile_condition(spec.condition)
@@ -413,6 +443,8 @@ class PostgresStorage(StorageAdapter):
             f"FROM {self.table} WHERE {compiled.selection()}",
             compiled.params,
         )
+        if not rechecked:
+            return int(count)
         test = matcher(spec.condition)
         return int(count) + sum(1 for doc in rechecked if test(doc))
 
