@@ -8,8 +8,9 @@ way doqu does, which queries re-check on the client (a partial index finds them)
 Conditions compile to SQL (``_compile``); rows SQL cannot decide are re-checked with the
 reference evaluator, so answers always equal the memory backend's. Counting, distinct values,
 deleting and reading many keys are one statement each; an update is one transaction over the
-matching rows locked ``FOR UPDATE``; queries stream from server-side cursors. Unique indexes
-keep their entries in a side table written in the same transaction (``_unique``).
+matching rows locked ``FOR UPDATE``; a query is one statement whose rows stream in chunks,
+ordered and sliced in SQL where SQL orders as doqu does (``_order``). Unique indexes keep
+their entries in a side table written in the same transaction (``_unique``).
 """
 
 from __future__ import annotations
