@@ -371,33 +371,47 @@ class PostgresStorage(StorageAdapter):
         return run(QuerySpec(MATCH_ALL, spec.order, spec.offset, spec.limit), matches)
 
     def _ordered_sql(self, compiled: Compiled, ordering: Ordering, spec: QuerySpec) -> str:
-        """The ordered (and sliced) rows of an exact condition, each with ``all_exact``: true
-        when SQL alone decides and orders every selected row, so its order is doqu's."""
+        """The ordered (and sliced) rows of an exact condition, given only if SQL alone decides
+        and orders every selected row, so that its order is doqu's. A slice's rows come with
+        that test's answer; an unsliced query's come only when it holds."""
         all_exact = (
             f"NOT EXISTS (SELECT 1 FROM {self.table} WHERE ({compiled.selection()}) "
             f"AND NOT (NOT ({compiled.recheck}) AND {ordering.orderable}))"
         )
         window = f" OFFSET {spec.offset}" if spec.offset else ""
-        if spec.limit is not None:
-            window += f" LIMIT {spec.limit}"
+        if spec.limit is None:
+            return (
+                f"SELECT key, doc, TRUE FROM {self.table} WHERE ({compiled.selection()}) AND "
+                f"{all_exact} ORDER BY {ordering.terms}{window}"
+            )
         return (
             f"SELECT key, doc, {all_exact} FROM {self.table} WHERE {compiled.selection()} "
-            f"ORDER BY {ordering.terms}{window}"
+            f"ORDER BY {ordering.terms}{window} LIMIT {spec.limit}"
         )
 
     def _ordered(
         self, compiled: Compiled, ordering: Ordering, spec: QuerySpec
     ) -> Iterator[tuple[Key, Record]]:
-        """Ordered in SQL, in one statement, when every selected row is orderable there;
-        else (the first row says so) by the reference on the client."""
-        rows = self._stream(self._ordered_sql(compiled, ordering, spec), compiled.params)
-        first = next(rows, None)
-        if first is None:  # no row selected is in the window, whatever the order
-            return iter(())
-        if not first[2]:
-            rows.close()
-            return self._on_client(compiled, spec)
-        return itertools.chain([first[:2]], ((key, doc) for key, doc, _ in rows))
+        """Ordered in SQL, in one statement, when every selected row is orderable there; else
+        by the reference on the client."""
+        sql = self._ordered_sql(compiled, ordering, spec)
+        if spec.limit is not None:  # bounded: read whole, never left mid-stream
+            rows = self._execute(sql, compiled.params)
+            if rows and not rows[0][2]:
+                return self._on_client(compiled, spec)
+            # no row: no selected row is in the window, whatever the order
+            return iter([(key, doc) for key, doc, _ in rows])
+        return self._ordered_stream(sql, compiled, spec)
+
+    def _ordered_stream(
+        self, sql: str, compiled: Compiled, spec: QuerySpec
+    ) -> Iterator[tuple[Key, Record]]:
+        found = False
+        for key, doc, _ in self._stream(sql, compiled.params):
+            found = True
+            yield key, doc
+        if not found:  # nothing selected, or rows SQL cannot order: the reference says which
+            yield from self._on_client(compiled, spec)
 
     def explain(self, query: Query[Any]) -> list[str]:
         """PostgreSQL's plan (``EXPLAIN``) for the first statement ``query`` runs."""
