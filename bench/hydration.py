@@ -1,10 +1,11 @@
 """``python -m bench.hydration``: documents built and dumped, and loaded and read, in process.
 
-Contenders: a doqu Document, pydantic v2, msgspec, a slotted dataclass and plain dicts, on the
-benchmark's eight-field people, with the same checks each library does by default (doqu and
-pydantic validate every field, msgspec converts and checks types, the dataclass checks
-nothing). CPU time per record, median of the rounds, contenders rotated each round; ratios are
-to pydantic.
+Contenders: a doqu Document, pydantic v2, msgspec, mongoengine, a slotted dataclass and plain
+dicts, on the benchmark's eight-field people, with the same checks each library does by default
+(doqu and pydantic validate every field, msgspec converts and checks types, mongoengine
+validates as its ``save()`` does, the dataclass checks nothing). CPU time per record, median of
+the rounds, contenders rotated each round; ratios are to pydantic. ``--output`` writes the
+medians as JSON.
 """
 
 from __future__ import annotations
@@ -12,16 +13,20 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import json
+import pathlib
+import platform
 import statistics
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import mongoengine
 import msgspec
 import pydantic
 
 from ._data import people
-from ._models import Person
+from ._models import Person, mongoengine_person, mongoengine_row
 
 __all__ = ["main", "measure"]
 
@@ -83,11 +88,22 @@ def _read_dict(row: Row) -> None:
     row["created"], row["tags"], row["address"], row["address"]
 
 
+# never connected: building, validating and converting need no server
+_EPerson = mongoengine_person("hydration", "hydration")
+
+
+def _mongoengine_build(row: Row) -> object:
+    person = mongoengine_row(_EPerson, row)
+    person.validate()  # what save() does before it converts
+    return person.to_mongo()
+
+
 #: build + dump: a row in, the record to store out
 BUILD: dict[str, Callable[[Row], object]] = {
     "doqu": lambda row: Person(**row).to_record(),
     "pydantic": lambda row: _PPerson(**row).model_dump(),
     "msgspec": lambda row: msgspec.to_builtins(msgspec.convert(row, _MPerson)),
+    "mongoengine": _mongoengine_build,
     "dataclass": lambda row: dataclasses.asdict(_DPerson(**row)),
 }
 #: load + read every field: a stored record in
@@ -95,6 +111,7 @@ LOAD: dict[str, Callable[[Row], None]] = {
     "doqu": lambda row: _read(Person.from_record(row, None)),
     "pydantic": lambda row: _read(_PPerson.model_construct(**row)),
     "msgspec": lambda row: _read(msgspec.convert(row, _MPerson)),
+    "mongoengine": lambda row: _read(_EPerson._from_son({"_id": "k", **row})),
     "dataclass": lambda row: _read(_DPerson(**row)),
     "dict": _read_dict,
 }
@@ -128,12 +145,36 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.hydration", description=__doc__)
     parser.add_argument("--n", type=int, default=10_000, help="records per round")
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds")
+    parser.add_argument("--output", type=pathlib.Path, help="write the results as JSON here")
     args = parser.parse_args(argv)
-    for workload, medians in measure(args.n, args.rounds).items():
+    results = measure(args.n, args.rounds)
+    rows = []
+    for workload, medians in results.items():
         print(f"{workload:<12} {'us/record':>10} {'x pydantic':>11}")
         for name, seconds in medians.items():
             ratio = seconds / medians["pydantic"]
-            print(f"  {name:<10} {seconds * 1e6:>10.2f} {ratio:>11.2f}")
+            print(f"  {name:<12} {seconds * 1e6:>10.2f} {ratio:>11.2f}")
+            rows.append(
+                {
+                    "workload": workload,
+                    "contender": name,
+                    "us_per_record": round(seconds * 1e6, 3),
+                    "x_pydantic": round(ratio, 3),
+                }
+            )
+    if args.output is not None:
+        header = {
+            "date": datetime.date.today().isoformat(),
+            "python": platform.python_version(),
+            "pydantic": pydantic.VERSION,
+            "msgspec": msgspec.__version__,
+            "mongoengine": mongoengine.get_version(),
+            "records": args.n,
+            "rounds": args.rounds,
+        }
+        text = json.dumps({"header": header, "results": rows}, indent=1)
+        args.output.write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":

@@ -157,3 +157,16 @@ def test_hydration_measures_every_contender_per_record() -> None:
     assert set(results["build+dump"]) == set(BUILD)
     assert set(results["load+read"]) == set(LOAD)
     assert all(seconds > 0 for medians in results.values() for seconds in medians.values())
+
+
+def test_hydration_writes_its_results(tmp_path: Path) -> None:
+    from bench.hydration import BUILD, LOAD, main
+
+    output = tmp_path / "hydration.json"
+    main(["--n", "5", "--rounds", "1", "--output", str(output)])
+    written = json.loads(output.read_text(encoding="utf-8"))
+    assert written["header"]["records"] == 5
+    pairs = {(row["workload"], row["contender"]) for row in written["results"]}
+    assert pairs == {("build+dump", name) for name in BUILD} | {("load+read", n) for n in LOAD}
+    assert "mongoengine" in BUILD
+    assert "mongoengine" in LOAD

@@ -13,7 +13,14 @@ from typing import Any
 
 from .errors import DoquError, InvalidDocumentError, InvalidFieldNameError
 
-__all__ = ["MAX_DEPTH", "MAX_DOCUMENT_BYTES", "check_limits", "check_text", "surrogate_problem"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "check_limits",
+    "check_text",
+    "element_size",
+    "surrogate_problem",
+]
 
 #: deepest nesting of records and lists accepted (MongoDB's limit)
 MAX_DEPTH = 100
@@ -48,6 +55,12 @@ def check_limits(value: Any, *, path: str = "", depth: int = 0) -> None:
             field=path or None,
             value=f"<{size:,} bytes>",
         )
+
+
+def element_size(name: str, value: Any) -> int:
+    """The size of field ``name`` holding ``value`` in a record, as :func:`check_limits` counts
+    it; ``value`` has passed :func:`check_limits`."""
+    return 2 + _utf8_length(name) + _size(value, name, 0, set())
 
 
 def _utf8_length(text: str) -> int:

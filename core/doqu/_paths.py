@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._limits import check_limits
+from ._limits import check_limits, element_size
 from ._records import Record
 from .errors import InvalidDocumentError
 
@@ -82,3 +82,17 @@ def apply_changes(record: Record, changes: Mapping[str, Any]) -> Record:
         set_path(record, field, value)
     check_limits(record)
     return record
+
+
+def change_growth(changes: Mapping[str, Any]) -> int | None:
+    """At most how many bytes (as the limits count them) setting ``changes`` adds to a record;
+    ``None`` if a change is dotted (it may create records on its way or meet a non-record, so
+    only the record itself can tell).
+
+    A flat change replaces one field, or adds it: the record grows by at most the new field's
+    size. A backend that knows an upper bound of a record's size can skip reading the records
+    whose bound plus this stays within the limit (see ``apply_changes``).
+    """
+    if any("." in field for field in changes):
+        return None
+    return sum(element_size(field, value) for field, value in changes.items())

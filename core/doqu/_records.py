@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._capabilities import Capabilities
-from ._limits import check_limits, check_text
+from ._limits import MAX_DOCUMENT_BYTES, check_limits, check_text
+from ._plain import NotPlain, plain_size, remember_name
 from .errors import InvalidDocumentError, InvalidFieldNameError, QueryError, UnsupportedError
 
 __all__ = [
@@ -204,36 +205,26 @@ def _check_not_finite(value: float, capabilities: Capabilities, path: str) -> No
 
 
 def check_record(record: Mapping[Any, Any], capabilities: Capabilities, *, path: str = "") -> None:
-    """Raise unless every key and value of ``record`` is storable; nested records too."""
+    """Raise unless every key and value of ``record`` is storable; nested records too.
+
+    A whole record (no ``path``) is also held to the limits (:func:`doqu._limits.check_limits`).
+    """
     if type(record) is not dict and not isinstance(record, Mapping):
         raise InvalidDocumentError(
             f"a record must be a dict, got {type(record).__name__} {record!r}", value=record
         )
     if not path:
+        # This runs for every record saved: the common one is accepted in one walk, which
+        # costs less than the driver's own encoding; anything else gets the full checks below
+        if type(record) is dict:
+            try:
+                if plain_size(record, capabilities) <= MAX_DOCUMENT_BYTES:
+                    return
+            except NotPlain:
+                pass
         check_limits(record)  # first: the walk below would recurse forever on a cycle
-    # This runs for every record saved: common values are accepted without building a path or
-    # walking check_value, which would cost more than the driver's own encoding.
     for name, value in record.items():
-        if name not in _VALID_NAMES:
-            _check_record_name(name, path)
-        kind = type(value)  # the tests of _is_plain, inlined: a call per field costs too much
-        if kind is str or kind is bool or value is None:
-            continue
-        if kind is int:
-            if _INT64_MIN <= value <= _INT64_MAX:
-                continue
-        elif kind is float:
-            if value - value == 0.0:  # finite: NaN and infinities give NaN
-                continue
-        elif kind is datetime.datetime:
-            if value.tzinfo is None:
-                continue
-        elif kind is list:
-            if all(map(_is_plain, value)):
-                continue
-        elif kind is dict:
-            check_record(value, capabilities, path=f"{path}.{name}" if path else name)
-            continue
+        _check_record_name(name, path)
         stored = check_value(value, capabilities, path=f"{path}.{name}" if path else name)
         if stored is not value:
             record[name] = stored  # type: ignore[index]
@@ -250,25 +241,6 @@ def check_changes(changes: Mapping[str, Any], capabilities: Capabilities) -> Non
         check_value(value, capabilities, path=field)
 
 
-def _is_plain(value: Any) -> bool:
-    """Whether ``value`` is a scalar every backend stores (the fast path of the checks)."""
-    kind = type(value)
-    if kind is str or kind is bool or value is None:
-        return True
-    if kind is int:
-        return bool(_INT64_MIN <= value <= _INT64_MAX)
-    if kind is float:
-        return bool(value - value == 0.0)  # finite: NaN and infinities give NaN
-    if kind is datetime.datetime:
-        return value.tzinfo is None
-    return False
-
-
-#: field names already found valid (never KEY_FIELD); bounded, so odd data cannot grow it
-_VALID_NAMES: set[str] = set()
-_VALID_NAMES_MAX = 4096
-
-
 def _check_record_name(name: Any, path: str) -> None:
     check_field_name(name, where=f"field name in {path}" if path else "field name")
     if name == KEY_FIELD:
@@ -278,5 +250,5 @@ def _check_record_name(name: Any, path: str) -> None:
                 "save(data, primary_key=...) instead",
                 field=name,
             )
-    elif len(_VALID_NAMES) < _VALID_NAMES_MAX:
-        _VALID_NAMES.add(name)
+    else:
+        remember_name(name)

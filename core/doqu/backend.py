@@ -14,7 +14,8 @@ from ._evaluate import matcher, run, sort_records
 from ._hookspecs import BackendSpec, Target, hookimpl
 from ._indexes import entry_text, unique_entries
 from ._inserts import duplicate_of
-from ._paths import apply_changes, path_values, set_path, unwound
+from ._limits import MAX_DOCUMENT_BYTES
+from ._paths import apply_changes, change_growth, path_values, set_path, unwound
 from ._protocol import BackendProtocol
 from ._query import Key, QuerySpec
 from ._quirks import Quirk
@@ -27,6 +28,7 @@ from ._values import sort_key
 __all__ = [
     "LOOKUPS",
     "MATCH_ALL",
+    "MAX_DOCUMENT_BYTES",
     "URL",
     "And",
     "BackendProtocol",
@@ -44,6 +46,7 @@ __all__ = [
     "StorageAdapter",
     "Target",
     "apply_changes",
+    "change_growth",
     "check_record",
     "compile_pattern",
     "copied",

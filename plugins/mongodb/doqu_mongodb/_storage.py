@@ -13,14 +13,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, Generic, Self, TypeVar, overload
 
 import bson
+from bson.codec_options import CodecOptions
 from bson.objectid import ObjectId
+from bson.raw_bson import RawBSONDocument
 from pymongo import ReplaceOne
 from pymongo.collection import Collection
 from pymongo.cursor import Cursor
 from pymongo.errors import DuplicateKeyError as PyMongoDuplicateKeyError
 
 from doqu import Condition, Index, QuerySpec, StorageAdapter
-from doqu.backend import apply_changes
+from doqu.backend import MAX_DOCUMENT_BYTES, apply_changes, change_growth
 from doqu.errors import (
     BackendConnectionError,
     BackendError,
@@ -46,6 +48,11 @@ _ID = "_id"
 _BATCH_SIZE = 1000
 #: keys per ``$in`` find: keeps the command far below MongoDB's 16 MiB limit.
 _KEYS_PER_FIND = 10_000
+#: the fewest BSON bytes a document with a container 100 levels down takes (see _clears_limits)
+_DEPTH_BYTES = 5 + 100 * 7
+#: doqu's count of a document's size is at most this many times its BSON size
+_SIZE_FACTOR = 9
+_RAW_OPTIONS: CodecOptions[RawBSONDocument] = CodecOptions(document_class=RawBSONDocument)
 #: stale records get_or_create steps over before it gives up (see ``get_or_create_record``).
 _MAX_GENERATIONS = 100
 # the original doqu's defaults for its keyword constructor
@@ -386,12 +393,26 @@ class MongoStorage(StorageAdapter):
         changed record would be over doqu's limits (depth, 16 MB).
 
         MongoDB would fail only on the first such document, after updating some others (and
-        mongomock not at all); each matched record is read and changed on the client.
+        mongomock not at all); each matched record is read and changed on the client. When
+        the changes are flat, records are read as raw BSON and only those their size cannot
+        clear are decoded (see :func:`_clears_limits`).
         """
-        cursor = self.collection.find(wanted, batch_size=_BATCH_SIZE)
-        with cursor:
-            for _, record in self._records(cursor):
-                apply_changes(record, changes)
+        growth = change_growth(changes)
+        if growth is None or self._lease.mock:
+            cursor = self.collection.find(wanted, batch_size=_BATCH_SIZE)
+            with cursor:
+                for _, record in self._records(cursor):
+                    apply_changes(record, changes)
+            return
+        collection = self.collection
+        raw = collection.with_options(codec_options=_RAW_OPTIONS)
+        with raw.find(wanted, batch_size=_BATCH_SIZE) as documents:
+            for document in documents:
+                data = document.raw
+                if not _clears_limits(len(data), growth):
+                    record = bson.decode(data, codec_options=collection.codec_options)
+                    del record[_ID]
+                    apply_changes(record, changes)
 
     def iter_keys(self) -> Iterator[Key]:
         with self._errors():
@@ -448,6 +469,20 @@ class MongoStorage(StorageAdapter):
             "created for these conditions and that no longer match them; delete them or use "
             "find() and save()"
         )
+
+
+def _clears_limits(size: int, growth: int) -> bool:
+    """Whether a stored document of ``size`` BSON bytes is within doqu's limits after flat
+    changes that add at most ``growth`` bytes (as doqu counts them), without decoding it.
+
+    Depth: a container nested 100 levels below the record takes at least 705 bytes (the
+    record's 5-byte header, then per level a type byte, a name's NUL and a 5-byte header), so
+    a smaller document has none; MongoDB refuses deeper documents, but FerretDB stores them.
+    Size: doqu counts each element at most 16 bytes more than BSON does (a value of another
+    type as 16, an int32 as 8) and an element takes at least 2 bytes, so doqu's count of a
+    document is at most 9 times its BSON size.
+    """
+    return size < _DEPTH_BYTES and _SIZE_FACTOR * size + growth <= MAX_DOCUMENT_BYTES
 
 
 def _derived_key(condition: Condition, generation: int) -> ObjectId:

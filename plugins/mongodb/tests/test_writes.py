@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from bson.objectid import ObjectId
 from pymongo.collection import Collection
+from pymongo.errors import PyMongoError
 
 from doqu import Index
 from doqu.errors import (
@@ -154,6 +155,35 @@ class TestRefusedUpdates:
         storage.save_many([{"a": {"b": 0, "c": 1}}, {}])
         assert storage.find().update(**{"a.b": 5}) == 2
         assert list(storage.find()) == [{"a": {"b": 5, "c": 1}}, {"a": {"b": 5}}]
+
+    def test_a_flat_update_of_a_record_stored_too_deep_writes_nothing(
+        self, storage: MongoStorage, raw: Collection[dict[str, Any]]
+    ) -> None:
+        # flat changes skip decoding small records: one over the depth limit is not small
+        deep: dict[str, Any] = {}
+        inner = deep
+        for _ in range(120):
+            inner["a"] = {}
+            inner = inner["a"]
+        try:
+            raw.insert_one({"_id": "deep", "d": deep})
+        except PyMongoError:  # a server that refuses it needs no check from doqu
+            pytest.skip(f"{storage.server.kind} refuses records nested 120 levels")
+        storage.save({"n": 1}, "flat")
+        with pytest.raises(InvalidDocumentError, match="100 levels"):
+            storage.find().update(n=2)
+        assert raw.find_one({"_id": "flat"}) == {"_id": "flat", "n": 1}
+
+    def test_a_flat_update_checks_records_near_the_size_limit(
+        self, storage: MongoStorage, raw: Collection[dict[str, Any]]
+    ) -> None:
+        # 2 MB stored and 14.5 MB set: only the size of the decoded record can tell
+        storage.save({"s": "x" * (2 * 1024 * 1024)}, "big")
+        storage.save({"n": 1}, "small")
+        with pytest.raises(InvalidDocumentError, match="16 MB"):
+            storage.find().update(t="y" * (14 * 1024 * 1024 + 512 * 1024))
+        assert raw.find_one({"_id": "small"}) == {"_id": "small", "n": 1}
+        assert storage.find().update(t="y" * (13 * 1024 * 1024)) == 2
 
     def test_conflicting_changes_are_refused(self, storage: MongoStorage) -> None:
         storage.save({"a": {"b": 0}})
