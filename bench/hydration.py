@@ -4,7 +4,7 @@ Contenders: a doqu Document, pydantic v2, msgspec, a slotted dataclass and plain
 benchmark's eight-field people, with the same checks each library does by default (doqu and
 pydantic validate every field, msgspec converts and checks types, the dataclass checks
 nothing). CPU time per record, median of the rounds, contenders rotated each round; ratios are
-to pydantic.
+to pydantic. The medians go to ``bench/results/hydration.json``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import json
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -128,12 +130,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.hydration", description=__doc__)
     parser.add_argument("--n", type=int, default=10_000, help="records per round")
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=Path(__file__).resolve().parent / "results" / "hydration.json",
+        help="the JSON results (CPU seconds per record, by workload and contender)",
+    )
     args = parser.parse_args(argv)
-    for workload, medians in measure(args.n, args.rounds).items():
+    results = measure(args.n, args.rounds)
+    for workload, medians in results.items():
         print(f"{workload:<12} {'us/record':>10} {'x pydantic':>11}")
         for name, seconds in medians.items():
             ratio = seconds / medians["pydantic"]
             print(f"  {name:<10} {seconds * 1e6:>10.2f} {ratio:>11.2f}")
+    document = {"n": args.n, "rounds": args.rounds, "median_cpu_s_per_record": results}
+    args.output.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":

@@ -8,12 +8,13 @@ doqu / psycopg. The medians are written to ``bench/results/postgres.json``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,10 +52,14 @@ def raw_doc(row: dict[str, Any]) -> str:
     return json.dumps({**row, "created": row["created"].isoformat()})
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.postgres", description=__doc__)
+    parser.add_argument("--n", type=int, default=N, help=f"documents (default {N})")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="the JSON results")
+    args = parser.parse_args(argv)
     url = os.environ["DOQU_POSTGRES_URL"]
-    data = rows(N)
-    keys = [f"k{i}" for i in range(N)]
+    data = rows(args.n)
+    keys = [f"k{i}" for i in range(args.n)]
     conn = psycopg.connect(url, autocommit=True)
     table = f"bench_raw_{uuid.uuid4().hex[:8]}"
     conn.execute(f"CREATE TABLE {table} (key text PRIMARY KEY, doc jsonb NOT NULL)")
@@ -152,8 +157,8 @@ def main() -> None:
             f"{d['cpu_median_s'] / r['cpu_median_s']:>9.2f} "
             f"{d['wall_median_s'] / r['wall_median_s']:>10.2f}"
         )
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"results: {RESULTS}")
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"results: {args.output}")
     conn.execute(f"DROP TABLE {table}")
     conn.execute(f"DROP TABLE {storage.table}")
     storage.close()
