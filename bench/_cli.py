@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ._bars import draw_ratios
 from ._report import render, rows, write_json
 from ._runner import BenchmarkError, run
 from ._workloads import WORKLOAD_NAMES, workloads
@@ -92,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     table = rows(result)
     write_json(output, result, table)
+    chart = output.with_suffix(".png")
+    draw_ratios(output, chart)
     print(render(result, table))
-    print(f"\nwrote {output}")
+    print(f"\nwrote {output} and {chart}")
     return 0

@@ -14,7 +14,7 @@ import os
 import statistics
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,11 +52,12 @@ def raw_doc(row: dict[str, Any]) -> str:
     return json.dumps({**row, "created": row["created"].isoformat()})
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m bench.postgres",
         description="doqu-postgres against raw psycopg on the server DOQU_POSTGRES_URL names",
     )
+    parser.add_argument("--n", type=int, default=N, help=f"documents (default {N})")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"default {ROUNDS}")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the medians go (JSON)")
     args = parser.parse_args(argv)
@@ -66,8 +67,8 @@ def main(argv: list[str] | None = None) -> None:
             "DOQU_POSTGRES_URL is not set; run it under "
             "plugins/postgres/testserver/postgres.py run -- python -m bench.postgres"
         )
-    data = rows(N)
-    keys = [f"k{i}" for i in range(N)]
+    data = rows(args.n)
+    keys = [f"k{i}" for i in range(args.n)]
     conn = psycopg.connect(url, autocommit=True)
     table = f"bench_raw_{uuid.uuid4().hex[:8]}"
     conn.execute(f"CREATE TABLE {table} (key text PRIMARY KEY, doc jsonb NOT NULL)")

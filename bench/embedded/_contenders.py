@@ -1,4 +1,5 @@
-"""The contenders: raw sqlite3 (the limit), doqu-sqlite, and the embedded peers.
+"""The contenders: the limits (raw sqlite3, a plain-Python floor), doqu on sqlite and memory,
+and the embedded peers.
 
 Each one keeps its data in a directory of its own and has one method per workload, returning
 what it computed so the runner can check that every contender did the same work.
@@ -7,6 +8,7 @@ what it computed so the runner can check that every contender did the same work.
 from __future__ import annotations
 
 import abc
+import heapq
 import json
 import os
 import sqlite3
@@ -16,9 +18,10 @@ from typing import Any, ClassVar
 
 import doqu
 
-__all__ = ["PEERS", "Contender", "RawSQLite"]
+__all__ = ["CORE", "PEERS", "Contender", "Floor", "RawSQLite"]
 
 Row = dict[str, Any]
+INDEXED = ("age", "score", "email")
 LOW, HIGH = 20, 29  # the range query's ages
 WINDOW = slice(10, 20)  # and its slice, by score descending
 
@@ -38,13 +41,13 @@ class Contender(abc.ABC):
         """Insert rows in bulk (keys generated); return their keys."""
 
     def load(self, rows: list[Row]) -> list[Any]:
-        """Store ``rows`` and index ``age`` and ``score`` (untimed); return the keys."""
+        """Store ``rows`` and index them (untimed); return the keys."""
         keys = self.insert(rows)
         self.index()
         return keys
 
     def index(self) -> None:
-        """Index ``age`` and ``score`` where the library can."""
+        """Index ``INDEXED`` where the library can."""
 
     @abc.abstractmethod
     def get_by_key(self, keys: Sequence[Any]) -> int: ...
@@ -52,6 +55,8 @@ class Contender(abc.ABC):
     def get_many(self, keys: Sequence[Any]) -> int: ...
     @abc.abstractmethod
     def equality(self, age: int) -> int: ...
+    @abc.abstractmethod
+    def unique(self, email: str) -> int: ...
     @abc.abstractmethod
     def range_slice(self) -> list[float]: ...
     @abc.abstractmethod
@@ -85,7 +90,7 @@ class RawSQLite(Contender):
         return [key for key, _ in items]
 
     def index(self) -> None:
-        for field in ("age", "score"):
+        for field in INDEXED:
             self.db.execute(
                 f"CREATE INDEX people_{field} ON people (json_extract(doc, '$.\"{field}\"'))"
             )
@@ -104,6 +109,12 @@ class RawSQLite(Contender):
     def equality(self, age: int) -> int:
         rows = self.db.execute(
             "SELECT doc FROM people WHERE json_extract(doc, '$.\"age\"') = ?", (age,)
+        )
+        return sum(json.loads(doc)["age"] for (doc,) in rows)
+
+    def unique(self, email: str) -> int:
+        rows = self.db.execute(
+            "SELECT doc FROM people WHERE json_extract(doc, '$.\"email\"') = ?", (email,)
         )
         return sum(json.loads(doc)["age"] for (doc,) in rows)
 
@@ -143,8 +154,8 @@ class Doqu(Contender):
         return self.storage.save_many(rows)
 
     def index(self) -> None:
-        self.storage.ensure_index(doqu.Index("age"))
-        self.storage.ensure_index(doqu.Index("score"))
+        for field in INDEXED:
+            self.storage.ensure_index(doqu.Index(field))
 
     def get_by_key(self, keys: Sequence[Any]) -> int:
         get = self.storage.get
@@ -155,6 +166,9 @@ class Doqu(Contender):
 
     def equality(self, age: int) -> int:
         return sum(row["age"] for row in self.storage.find(age=age))
+
+    def unique(self, email: str) -> int:
+        return sum(row["age"] for row in self.storage.find(email=email))
 
     def range_slice(self) -> list[float]:
         query = self.storage.find(age__between=(LOW, HIGH)).order_by("-score")
@@ -178,6 +192,54 @@ class DoquSQLite(Doqu):
 class DoquMemory(Doqu):
     name = "memory://"
     url = "memory://"
+
+
+class DoquMemoryScan(DoquMemory):
+    """memory:// without indexes: every query scans."""
+
+    name = "memory-scan"
+
+    def index(self) -> None:
+        pass
+
+
+class Floor(Contender):
+    """What any in-process store must at least do, in plain Python: a dict of the rows
+    (not copied), a comprehension for a scan, ``heapq`` for the top of an order, a set for
+    distinct values. No index: the indexed contenders may beat it."""
+
+    name = "floor"
+
+    def insert(self, rows: list[Row]) -> list[Any]:
+        keys = [uuid.uuid4().hex for _ in rows]
+        self.rows = dict(zip(keys, rows, strict=True))
+        return keys
+
+    def get_by_key(self, keys: Sequence[Any]) -> int:
+        rows = self.rows
+        return sum(rows[key]["age"] for key in keys)
+
+    get_many = get_by_key
+
+    def equality(self, age: int) -> int:
+        return sum(row["age"] for row in self.rows.values() if row["age"] == age)
+
+    def unique(self, email: str) -> int:
+        return sum(row["age"] for row in self.rows.values() if row["email"] == email)
+
+    def range_slice(self) -> list[float]:
+        top = heapq.nsmallest(
+            WINDOW.stop,
+            (item for item in self.rows.items() if LOW <= item[1]["age"] <= HIGH),
+            key=lambda item: (-item[1]["score"], item[0]),
+        )
+        return [row["score"] for _, row in top[WINDOW]]
+
+    def count(self) -> int:
+        return sum(1 for row in self.rows.values() if row["age"] >= 40)
+
+    def distinct(self) -> list[str]:
+        return sorted({row["city"] for row in self.rows.values() if row["active"]})
 
 
 class TinyDB(Contender):
@@ -217,6 +279,10 @@ class TinyDB(Contender):
         person = self.tinydb.Query()
         return sum(row["age"] for row in self.table.search(person.age == age))
 
+    def unique(self, email: str) -> int:
+        person = self.tinydb.Query()
+        return sum(row["age"] for row in self.table.search(person.email == email))
+
     def range_slice(self) -> list[float]:
         person = self.tinydb.Query()
         rows = self.table.search((person.age >= LOW) & (person.age <= HIGH))
@@ -235,7 +301,7 @@ class TinyDB(Contender):
 
 
 class _PyMongoLike(Contender):
-    """A peer with pymongo's collection API (montydb, mongita)."""
+    """A peer with pymongo's collection API (mongomock, montydb, mongita)."""
 
     collection: Any
 
@@ -253,16 +319,41 @@ class _PyMongoLike(Contender):
     def equality(self, age: int) -> int:
         return sum(doc["age"] for doc in self.collection.find({"age": age}))
 
+    def unique(self, email: str) -> int:
+        return sum(doc["age"] for doc in self.collection.find({"email": email}))
+
     def range_slice(self) -> list[float]:
         cursor = self.collection.find({"age": {"$gte": LOW, "$lte": HIGH}})
         rows = sorted(cursor, key=lambda doc: (-doc["score"], str(doc["_id"])))
         return [doc["score"] for doc in rows[WINDOW]]
+
+    def index(self) -> None:
+        for field in INDEXED:
+            self.collection.create_index(field)
 
     def count(self) -> int:
         return int(self.collection.count_documents({"age": {"$gte": 40}}))
 
     def distinct(self) -> list[str]:
         return sorted(self.collection.distinct("city", {"active": True}))
+
+
+class MongoMock(_PyMongoLike):
+    """mongomock 4.3, in memory: pymongo's API over Python dicts (its indexes only check
+    uniqueness; every query scans)."""
+
+    name = "mongomock"
+    max_size = 10_000  # a get by key scans: 15 ms a lookup at 10k, hours of rounds at 100k
+
+    def __init__(self, directory: str) -> None:
+        super().__init__(directory)
+        import mongomock
+
+        self.client: Any = mongomock.MongoClient()
+        self.collection = self.client["bench"]["people"]
+
+    def close(self) -> None:
+        self.client.close()
 
 
 class MontyDB(_PyMongoLike):
@@ -295,14 +386,10 @@ class Mongita(_PyMongoLike):
         self.client = MongitaClientDisk(directory)
         self.collection = self.client["bench"]["people"]
 
-    def index(self) -> None:
-        self.collection.create_index("age")
-        self.collection.create_index("score")
-
     def close(self) -> None:
         self.client.close()
 
 
-PEERS: tuple[type[Contender], ...] = (DoquMemory, TinyDB, MontyDB, Mongita)
-#: what every run has: the limit and the library measured against it
-CORE: tuple[type[Contender], ...] = (RawSQLite, DoquSQLite)
+PEERS: tuple[type[Contender], ...] = (MongoMock, TinyDB, MontyDB, Mongita)
+#: what every size has: the two limits and doqu's embedded backends
+CORE: tuple[type[Contender], ...] = (RawSQLite, Floor, DoquSQLite, DoquMemory, DoquMemoryScan)

@@ -1,5 +1,5 @@
 """The embedded benchmark runs end to end at a tiny size, every contender agreeing on every
-result (the runner stops on a disagreement): its output's structure, never speed."""
+result (the runner stops on a disagreement): its output's structure and chart, never speed."""
 
 from __future__ import annotations
 
@@ -14,11 +14,22 @@ WORKLOADS = {
     "get_by_key",
     "get_many",
     "indexed_equality",
+    "unique",
     "range_order_slice",
     "count",
     "distinct",
 }
-CONTENDERS = {"sqlite3", "doqu-sqlite", "memory://", "tinydb", "montydb", "mongita"}
+CONTENDERS = {
+    "sqlite3",
+    "floor",
+    "doqu-sqlite",
+    "memory://",
+    "memory-scan",
+    "mongomock",
+    "tinydb",
+    "montydb",
+    "mongita",
+}
 
 
 def test_embedded_smoke_run_measures_every_contender(tmp_path: Path) -> None:
@@ -37,4 +48,5 @@ def test_embedded_smoke_run_measures_every_contender(tmp_path: Path) -> None:
     for measured in results.values():
         assert set(measured) == CONTENDERS
         assert all(figures["cpu_median_s"] > 0 for figures in measured.values())
-    assert "x sqlite3" in ran.stdout
+    assert "| x sqlite3 | x floor |" in ran.stdout
+    assert output.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

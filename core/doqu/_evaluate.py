@@ -361,11 +361,11 @@ def _plain_comparison(
 
 
 def _between(field: str, bounds: tuple[Any, Any]) -> Predicate:
-    read = element_reader(field)
+    # two independent tests (different elements of a list may meet them), each with the
+    # fast path of gte and lte
     low, high = bounds
-    return _all_of(
-        [_some(read, _comparison(operator.ge, low)), _some(read, _comparison(operator.le, high))]
-    )
+    above, below = _BUILDERS["gte"](field, low), _BUILDERS["lte"](field, high)
+    return lambda record: above(record) and below(record)
 
 
 def _contains_all(field: str, values: list[Any]) -> Predicate:

@@ -394,6 +394,65 @@ class TestFieldIndexes:
         whole = list(storage.find().order_by("-b", "a").items())
         assert list(storage.find().order_by("-b", "a")[:25].items()) == whole[:25]
 
+    @staticmethod
+    def ordered_pair() -> tuple[MemoryStorage, MemoryStorage]:
+        """The same records (mixed types, lists, missing fields, ties) unindexed and indexed."""
+        scan, indexed = MemoryStorage(), MemoryStorage()
+        indexed.ensure_index(Index("v"))
+        ties = [
+            {"v": 1, "w": 2},
+            {"v": 1.0, "w": 0},
+            {"v": [3, -1], "w": 1},
+            {"v": [True, "a"], "w": 2},
+            {"v": [[]], "w": 0},
+            {"v": [{"x": 1}, 2], "w": 1},
+            {"v": [None, 9]},
+            {"v": "a", "w": 1},
+            {"w": 0},
+        ]
+        for number, record in enumerate(TestFieldIndexes.mixed() + ties):
+            for storage in (scan, indexed):
+                storage.save(record, f"k{number:02}")
+        for storage in (scan, indexed):  # a rewrite and a delete keep the order current
+            storage.save({"v": [7, 1], "w": 2}, "k14")
+            storage.delete("k15")
+            storage.save({"v": 3}, "k06")
+        return scan, indexed
+
+    @pytest.mark.parametrize("order", [("v",), ("-v",), ("v", "-w"), ("-v", "w")])
+    @pytest.mark.parametrize("window", [slice(None), slice(0, 3), slice(2, 9), slice(5, None)])
+    @pytest.mark.parametrize("where", [Q(), Q(w__gte=1), Q(v__gte=1), Q(v__in=[1, "a", None])])
+    def test_an_ordered_window_read_off_the_index_equals_the_sort(
+        self, order: tuple[str, ...], window: slice, where: Q
+    ) -> None:
+        scan, indexed = self.ordered_pair()
+        expected = list(scan.find().where(where).order_by(*order)[window].items())
+        assert expected, "each case selects something"
+        assert list(indexed.find().where(where).order_by(*order)[window].items()) == expected
+
+    @pytest.mark.parametrize("order", ["n", "-n"])
+    def test_a_large_ordered_window_walks_the_index(self, order: str) -> None:
+        scan, indexed = MemoryStorage(), MemoryStorage()
+        indexed.ensure_index(Index("n"))
+        records = [
+            {"n": [number % 7, -number % 5] if number % 11 == 0 else number % 97, "m": number % 3}
+            for number in range(3000)
+        ]
+        records[5] = {"m": 1}  # missing sorts with None, first ascending
+        for number, record in enumerate(records):
+            for storage in (scan, indexed):
+                storage.save(record, f"r{number:04}")
+        for storage in (scan, indexed):
+            storage.save({"n": 1000, "m": 1}, "top")
+        tested: list[int] = []
+        indexed._data.records["top"] = _Spy({"n": 1000, "m": 1}, tested)
+        for where in (Q(), Q(m=1)):
+            expected = list(scan.find().where(where).order_by(order, "m")[3:40].items())
+            assert list(indexed.find().where(where).order_by(order, "m")[3:40].items()) == expected
+        # the walk stops at the window: the record of the largest value is tested (by m=1) only
+        # when it tops the order, where a scan would test all 3001
+        assert len(tested) == (1 if order == "-n" else 0)
+
 
 class _Spy(dict[str, Any]):
     """A stored record that counts how often a query reads its fields."""

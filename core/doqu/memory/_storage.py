@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 from .._capabilities import Capabilities
 from .._conditions import MATCH_ALL, Condition
-from .._evaluate import run
+from .._evaluate import matcher, run
 from .._indexes import Index, unique_entries
 from .._paths import apply_changes
 from .._query import Key, QuerySpec
@@ -31,6 +31,7 @@ from .._storage import StorageAdapter, distinct_of
 from .._url import URL, parse_url
 from ..errors import BackendError, ConfigurationError, DuplicateKeyError, InvalidURLError
 from ._index import FieldIndex, candidates
+from ._window import ordered_window
 
 __all__ = ["MemoryOracle", "MemoryStorage"]
 
@@ -102,8 +103,19 @@ class _Collection:
         """
         records = self.records
         found = candidates(spec.condition, self.fields, len(records))
+        window = ordered_window(spec, self.fields, records, found)
+        if window is not None:
+            return window
         items = records.items() if found is None else ((key, records[key]) for key in found)
         return list(run(spec, items))
+
+    def matching(self, condition: Condition) -> Iterable[Record]:
+        """The stored records ``condition`` matches, in no order, for counting and distinct
+        values: no pairs, no list. Iterate it holding the lock."""
+        records = self.records
+        found = candidates(condition, self.fields, len(records))
+        pool = records.values() if found is None else (records[key] for key in found)
+        return pool if condition == MATCH_ALL else filter(matcher(condition), pool)
 
     def check_unique(self, items: Sequence[tuple[Key, Record]]) -> None:
         """Raise ``DuplicateKeyError`` if writing ``items`` would break a unique index."""
@@ -324,16 +336,21 @@ class MemoryStorage(StorageAdapter):
         return (copied(record) for _, record in self._select(spec))
 
     def count_records(self, spec: QuerySpec) -> int:
-        if spec.condition == MATCH_ALL:
-            total = len(self._data.records)
-        else:
-            total = len(self._select(QuerySpec(spec.condition)))
+        with self._data.lock:
+            if spec.condition == MATCH_ALL:
+                total = len(self._data.records)
+            else:
+                total = sum(1 for _ in self._data.matching(spec.condition))
         total = max(0, total - spec.offset)
         return total if spec.limit is None else min(total, spec.limit)
 
     def distinct_values(self, spec: QuerySpec, field: str) -> list[Any]:
         # the stored records are read in place; only the distinct values are copied
-        found = distinct_of((record for _, record in self._select(spec)), field)
+        if spec.is_windowed:
+            found = distinct_of((record for _, record in self._select(spec)), field)
+        else:
+            with self._data.lock:
+                found = distinct_of(self._data.matching(spec.condition), field)
         return [copied(value) for value in found]
 
     def iter_keys(self) -> Iterator[Key]:

@@ -14,7 +14,7 @@ from ..._storage import StorageAdapter
 from ...errors import DuplicateKeyError
 from .._fixtures import Oracle, StorageFixtures
 from .._requirements import requires
-from ._support import keys, seed
+from ._support import keys, ordered, seed
 
 __all__ = ["IndexContract"]
 
@@ -88,6 +88,44 @@ class IndexContract(StorageFixtures):
         storage.delete("gone")
         assert keys(storage.find().where(where)) == expected
         assert storage.find().where(where).count() == len(expected)
+
+    @pytest.mark.parametrize(
+        ("where", "order", "window", "expected"),
+        [
+            (Q(), ("v",), slice(None), ["d", "e", "b", "a", "c", "j", "i", "f", "h"]),
+            (Q(), ("v",), slice(1, 4), ["e", "b", "a"]),
+            (Q(), ("-v",), slice(None), ["h", "f", "i", "a", "c", "j", "b", "d", "e"]),
+            (Q(), ("-v",), slice(0, 3), ["h", "f", "i"]),
+            (Q(), ("v", "-w"), slice(3, 6), ["j", "a", "c"]),
+            (Q(), ("-v", "w"), slice(3, None), ["c", "a", "j", "b", "d", "e"]),
+            (Q(v__gte=2), ("-v",), slice(1, None), ["a", "c", "j"]),
+            (Q(w__lte=1), ("v",), slice(0, 3), ["b", "a", "c"]),
+        ],
+    )
+    def test_ordered_windows_over_an_indexed_field_answer_as_unindexed_ones(
+        self,
+        storage: StorageAdapter,
+        where: Condition,
+        order: tuple[str, ...],
+        window: slice,
+        expected: list[str],
+    ) -> None:
+        # mixed types, missing fields and ties (2 and 2.0 tie, then by w, then by key), on an
+        # index created before some records are written and kept through a rewrite
+        seed(storage, {"a": {"v": 2, "w": 1}, "b": {"v": -1, "w": 0}, "c": {"v": 5}, "d": {}})
+        storage.ensure_index(Index("v"))
+        seed(
+            storage,
+            {
+                "c": {"v": 2.0, "w": 0},
+                "e": {"v": None},
+                "f": {"v": "x"},
+                "h": {"v": True},
+                "i": {"v": 3},
+                "j": {"v": 2, "w": 2},
+            },
+        )
+        assert ordered(storage.find().where(where).order_by(*order)[window]) == expected
 
     @requires("unique_indexes")
     def test_unique_index_refuses_a_duplicate_and_writes_nothing(
