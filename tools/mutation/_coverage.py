@@ -2,22 +2,20 @@
 
 A mutant can only make a test fail if the test runs the mutated code, so a mutant is first
 tried against the tests that run its lines, fastest first. Code run outside any test (at import,
-or while pytest collects the suite) can shape every test, so its mutants get the whole suite.
+or while pytest collects the suite) can shape every test, so its mutants get the whole suite,
+with the tests that run their lines first.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ._select import COVERAGE_FILE, TESTS_FILE
 
-__all__ = ["WHOLE_SUITE", "TestMap", "read_test_map"]
-
-#: what :meth:`TestMap.covering` returns for a line run outside any test
-WHOLE_SUITE = None
+__all__ = ["TestMap", "read_test_map"]
 
 
 @dataclass(frozen=True)
@@ -28,16 +26,22 @@ class TestMap:
     skipped: frozenset[str]
     lines: dict[str, dict[int, frozenset[str]]]
 
-    def covering(self, path: Path, lines: Iterable[int]) -> list[str] | None:
-        """The tests that run any of ``lines`` of ``path``, fastest first (none: no test runs
-        them); ``WHOLE_SUITE`` if code outside any test runs one."""
+    def covering(self, path: Path, lines: Iterable[int]) -> tuple[list[str], bool]:
+        """The tests that run any of ``lines`` of ``path``, fastest first, and whether code
+        outside any test runs one of them."""
         by_line = self.lines.get(str(path.resolve()), {})
         tests: set[str] = set()
         for line in lines:
             tests |= by_line.get(line, frozenset())
-        if "" in tests:
-            return WHOLE_SUITE
-        return sorted(tests, key=lambda test: (self.seconds.get(test, 0.0), test))
+        outside = "" in tests
+        return self._fastest_first(tests - {""}), outside
+
+    def every_test(self, first: Sequence[str]) -> list[str]:
+        """The whole suite: ``first``, then the other tests fastest first."""
+        return [*first, *self._fastest_first(self.seconds.keys() - set(first))]
+
+    def _fastest_first(self, tests: Iterable[str]) -> list[str]:
+        return sorted(tests, key=lambda test: (self.seconds[test], test))
 
 
 def read_test_map(directory: Path) -> TestMap:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ._coverage import WHOLE_SUITE, TestMap, read_test_map
+from ._coverage import TestMap, read_test_map
 from ._loader import ENV
 from ._mutants import Mutant, mutant_lines, mutants
 from ._select import RECORD, SOURCES, TESTS
@@ -109,7 +109,8 @@ def _pytest(
     """Run ``suite`` (only ``tests``, if given) with ``mutant`` loaded; ``record``: measure
     the run into the directory for the source files given (:mod:`tools.mutation._select`)."""
     # the suite holds in any time zone; one off UTC by a half hour shows a local-time slip
-    environment = dict(os.environ, PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1", TZ=TIME_ZONE)
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    environment = dict(os.environ, PYTHONPATH=path, PYTHONDONTWRITEBYTECODE="1", TZ=TIME_ZONE)
     for name in (ENV, RECORD, SOURCES, TESTS):
         environment.pop(name, None)
     if mutant is not None:
@@ -170,19 +171,19 @@ def _judge(mutant: Mutant, lines: frozenset[int], suite: _Suite) -> Outcome:
     storage factory or a shared fixture runs can shift when only some tests run."""
     # an endless loop is a kill too: allow well over the unmutated run's time
     timeout = 3 * suite.baseline.seconds + 30
-    tests = suite.tests.covering(module_path(mutant.module), lines)
-    if tests == []:  # no test runs the mutated code: nothing can tell the mutant apart
+    tests, outside = suite.tests.covering(module_path(mutant.module), lines)
+    if outside:  # the mutant can shape every test: the whole suite, its likely killers first
+        run = _pytest(suite.path, mutant, timeout, tests=suite.tests.every_test(first=tests))
+        return Outcome(mutant, _verdict(run, suite.baseline.skipped), run.seconds)
+    if not tests:  # no test runs the mutated code: nothing can tell the mutant apart
         return Outcome(mutant, "survived", 0.0)
-    seconds = 0.0
-    if tests is not WHOLE_SUITE:
-        run = _pytest(suite.path, mutant, timeout, tests=tests)
-        seconds += run.seconds
-        expected_skips = len(suite.tests.skipped.intersection(tests))
-        verdict = _verdict(run, expected_skips)
-        if verdict != "survived":
-            return Outcome(mutant, verdict, seconds)
-    run = _pytest(suite.path, mutant, timeout)
-    return Outcome(mutant, _verdict(run, suite.baseline.skipped), seconds + run.seconds)
+    run = _pytest(suite.path, mutant, timeout, tests=tests)
+    verdict = _verdict(run, len(suite.tests.skipped.intersection(tests)))
+    if verdict != "survived":
+        return Outcome(mutant, verdict, run.seconds)
+    confirmed = _pytest(suite.path, mutant, timeout)
+    seconds = run.seconds + confirmed.seconds
+    return Outcome(mutant, _verdict(confirmed, suite.baseline.skipped), seconds)
 
 
 def _verdict(run: _Run, expected_skips: int) -> str:

@@ -69,15 +69,16 @@ class _Selection:
         self.names = names
 
     def pytest_collection_modifyitems(
-        self, config: pytest.Config, items: list[pytest.Item]
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
         by_id = {item.nodeid: item for item in items}
         missing = [name for name in self.names if name not in by_id]
-        if missing:
+        # a test a mutant keeps from being collected fails the run as a collection error
+        if missing and not session.testsfailed:
             raise pytest.UsageError(f"no such tests in the suite: {missing[:3]}")
         chosen = set(self.names)
         config.hook.pytest_deselected(items=[i for i in items if i.nodeid not in chosen])
-        items[:] = [by_id[name] for name in self.names]
+        items[:] = [by_id[name] for name in self.names if name in by_id]
 
 
 def pytest_configure(config: pytest.Config) -> None:
