@@ -15,11 +15,11 @@ from pathlib import Path
 
 from ._select import COVERAGE_FILE, TESTS_FILE
 
-__all__ = ["TestMap", "read_test_map"]
+__all__ = ["CoverageMap", "read_test_map"]
 
 
 @dataclass(frozen=True)
-class TestMap:
+class CoverageMap:
     """The measured run: each test's seconds, the tests it skipped, and who ran which line."""
 
     seconds: dict[str, float]
@@ -44,7 +44,7 @@ class TestMap:
         return sorted(tests, key=lambda test: (self.seconds[test], test))
 
 
-def read_test_map(directory: Path) -> TestMap:
+def read_test_map(directory: Path) -> CoverageMap:
     """The map the recording plugin (:mod:`tools.mutation._select`) left in ``directory``."""
     from coverage import CoverageData
 
@@ -57,7 +57,7 @@ def read_test_map(directory: Path) -> TestMap:
         for name in data.measured_files()
     }
     tests = json.loads((directory / TESTS_FILE).read_text())
-    return TestMap(
+    return CoverageMap(
         seconds={test: seconds for test, (seconds, _) in tests.items()},
         skipped=frozenset(test for test, (_, skipped) in tests.items() if skipped),
         lines=lines,

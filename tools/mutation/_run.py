@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ._coverage import TestMap, read_test_map
+from ._coverage import CoverageMap, read_test_map
 from ._loader import ENV
 from ._mutants import Mutant, mutant_lines, mutants
 from ._select import RECORD, SOURCES, TESTS
@@ -140,7 +140,7 @@ def _pytest(
             )
         except subprocess.TimeoutExpired:
             return _Run(None, 0, time.perf_counter() - started)
-    if done.returncode == pytest.ExitCode.USAGE_ERROR:
+    if done.returncode == pytest.ExitCode.USAGE_ERROR and tests is None:
         raise SystemExit(f"mutate: pytest refused the run:\n{done.stderr.decode()}")
     found = _SKIPPED.findall(done.stdout.splitlines()[-1] if done.stdout else b"")
     return _Run(done.returncode, int(found[0]) if found else 0, time.perf_counter() - started)
@@ -152,7 +152,7 @@ class _Suite:
 
     path: Path
     baseline: _Run
-    tests: TestMap
+    tests: CoverageMap
 
 
 def _measured_suite(directory: Path, targets: tuple[str, ...], modules: Sequence[str]) -> _Suite:
@@ -172,15 +172,18 @@ def _judge(mutant: Mutant, lines: frozenset[int], suite: _Suite) -> Outcome:
     # an endless loop is a kill too: allow well over the unmutated run's time
     timeout = 3 * suite.baseline.seconds + 30
     tests, outside = suite.tests.covering(module_path(mutant.module), lines)
-    if outside:  # the mutant can shape every test: the whole suite, its likely killers first
-        run = _pytest(suite.path, mutant, timeout, tests=suite.tests.every_test(first=tests))
-        return Outcome(mutant, _verdict(run, suite.baseline.skipped), run.seconds)
-    if not tests:  # no test runs the mutated code: nothing can tell the mutant apart
+    if not tests and not outside:  # no test runs the mutated code: nothing can tell it apart
         return Outcome(mutant, "survived", 0.0)
+    if outside:  # the mutant can shape every test: the whole suite, its likely killers first
+        tests = suite.tests.every_test(first=tests)
     run = _pytest(suite.path, mutant, timeout, tests=tests)
-    verdict = _verdict(run, len(suite.tests.skipped.intersection(tests)))
-    if verdict != "survived":
-        return Outcome(mutant, verdict, run.seconds)
+    # a test collected under another id (the mutant changed a parameter) leaves the selection
+    # to the plain run below
+    if run.status != pytest.ExitCode.USAGE_ERROR:
+        expected_skips = len(suite.tests.skipped.intersection(tests))
+        verdict = _verdict(run, expected_skips)
+        if verdict != "survived" or outside:
+            return Outcome(mutant, verdict, run.seconds)
     confirmed = _pytest(suite.path, mutant, timeout)
     seconds = run.seconds + confirmed.seconds
     return Outcome(mutant, _verdict(confirmed, suite.baseline.skipped), seconds)

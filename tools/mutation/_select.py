@@ -7,7 +7,7 @@ node id; code run outside any test, at import or collection, has the empty conte
 ``DIR/tests.json`` keeps each test's seconds and whether it was skipped.
 
 ``DOQU_MUTATION_TESTS=FILE``: only the tests whose node ids ``FILE`` lists (one a line) run,
-in that order; an id the suite does not have is a usage error.
+in that order; an id the suite does not have is a usage error (exit status 4).
 """
 
 from __future__ import annotations
@@ -73,7 +73,9 @@ class _Selection:
     ) -> None:
         by_id = {item.nodeid: item for item in items}
         missing = [name for name in self.names if name not in by_id]
-        # a test a mutant keeps from being collected fails the run as a collection error
+        # a test a mutant keeps from being collected fails the run as a collection error; one
+        # it collects under another id (a parameter's id changed) is a usage error, on which
+        # the runner runs the whole suite instead
         if missing and not session.testsfailed:
             raise pytest.UsageError(f"no such tests in the suite: {missing[:3]}")
         chosen = set(self.names)
