@@ -113,3 +113,13 @@ class HostileQueryContract(StorageFixtures):
         assert keys(storage.find().where(condition)) == {"a"}
         with pytest.raises(QueryError, match=shown("more than 100 levels")):
             condition & Q(m=100)
+
+    def test_a_negation_counts_as_one_level(self, storage: StorageAdapter) -> None:
+        condition = Q(n=0)
+        for level in range(50):  # each step negates an OR: two levels, 100 in all
+            condition = ~(condition | Q(n=level + 1))
+        seed(storage, {"a": {"n": 0}, "b": {"n": 1}, "c": {"n": 2}, "d": {"n": 60}})
+        # fifty negations leave n == 0 or an odd value below 50 (b); 2 and 60 are out
+        assert keys(storage.find().where(condition)) == {"a", "b"}
+        with pytest.raises(QueryError, match=shown("more than 100 levels")):
+            condition | Q(n=100)
