@@ -38,7 +38,7 @@ class URLContract(StorageFixtures):
         self, storage: StorageAdapter, contract_target: Target
     ) -> None:
         with pytest.raises(InvalidURLError, match="nosuch"):
-            type(storage).from_url("nosuch://localhost/db")
+            type(storage).from_url("nosuch://localhost")
         for url in contract_target.bad_urls:
             with pytest.raises(ConfigurationError):
                 type(storage).from_url(url)
