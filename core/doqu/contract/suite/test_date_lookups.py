@@ -69,4 +69,4 @@ class DatePartLookupContract(StorageFixtures):
         assert keys(storage.find(at__year=9999)) == set()
         for lookup, value in (("year", 0), ("year", 10000), ("month", 0), ("day", 32)):
             with pytest.raises(InvalidLookupValueError, match=f"at__{lookup}"):
-                storage.find(**{f"at__{lookup}": value})
+                storage.find().where(**{f"at__{lookup}": value})
