@@ -63,7 +63,12 @@ class Target:
     cannot run here (e.g. no server); the suite reports it as skipped, or as a failure when the
     target is required. ``connect_args``, if given, says how another process reaches a storage
     the factory made: ``doqu.connect(url, **options)`` with the ``(url, options)`` it returns
-    (the durability contract runs its writer in a child process through it).
+    (the durability contract runs its writer in a child process through it). ``urls``, if
+    given, lists every ``(url, options)`` form the backend documents that reaches a storage the
+    factory made (none for a storage no URL names); the URL contract connects through each, or
+    through ``connect_args`` without it. ``bad_urls`` are URLs of the backend's own scheme that
+    ``from_url`` must refuse with a ``ConfigurationError`` (e.g. a part the backend does not
+    take).
     """
 
     name: str
@@ -74,6 +79,8 @@ class Target:
     required: bool = False
     tags: Sequence[str] = field(default=())
     connect_args: Callable[[StorageAdapter], tuple[str, dict[str, str]]] | None = None
+    urls: Callable[[StorageAdapter], Sequence[tuple[str, dict[str, str]]]] | None = None
+    bad_urls: Sequence[str] = field(default=())
 
 
 class DoquHookSpecs:

@@ -7,6 +7,11 @@ mutant loaded in place of the module; a mutant the suite does not fail, and unde
 skips the same tests as without it, survives (so declaring a capability less is caught). The
 kill rate is how much of the reference semantics the contract pins down.
 
+The suite is measured once, unmutated, with a coverage context per test
+(:mod:`tools.mutation._coverage`): a mutant meets first only the tests that run its lines,
+fastest first, and the whole suite only if they all pass; a mutant no test reaches survives
+without a run.
+
 Mutants are never written into the tree: a pytest plugin (:mod:`tools.mutation._loader`)
 compiles the mutated syntax tree when the module is imported in the test process.
 """

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Mutant", "mutants", "mutated_tree"]
+__all__ = ["Mutant", "mutant_lines", "mutants", "mutated_tree"]
 
 _COMPARE_SWAPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Lt: ast.LtE,
@@ -175,6 +175,26 @@ def mutants(path: Path, module: str) -> list[Mutant]:
         )
         for index, (node, description, _) in enumerate(_sites(tree, source.splitlines()))
     ]
+
+
+def mutant_lines(path: Path) -> list[frozenset[int]]:
+    """The source lines each mutant of the module at ``path`` (in :func:`mutants` order) lies
+    on, with the first line of the statement holding it: a test that runs none of them cannot
+    meet the mutant (a tracer may report a statement's continuation lines or only its first)."""
+    source = path.read_text()
+    tree = ast.parse(source)
+    # ast.walk goes breadth first, so an inner statement claims its nodes after an outer one
+    statement_line: dict[int, int] = {}
+    for statement in ast.walk(tree):
+        if isinstance(statement, ast.stmt):
+            for node in ast.walk(statement):
+                statement_line[id(node)] = statement.lineno
+    found = []
+    for node, _, _ in _sites(tree, source.splitlines()):
+        first = getattr(node, "lineno", 0)
+        last = getattr(node, "end_lineno", None) or first
+        found.append(frozenset({statement_line.get(id(node), first), *range(first, last + 1)}))
+    return found
 
 
 def mutated_tree(source: str, index: int) -> ast.Module:

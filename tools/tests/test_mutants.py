@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tools.mutation._mutants import mutants, mutated_tree
+from tools.mutation._coverage import CoverageMap
+from tools.mutation._mutants import mutant_lines, mutants, mutated_tree
 from tools.mutation._run import _SKIPPED
 
 SOURCE = '''
@@ -68,3 +69,24 @@ def test_a_mutant_changes_behaviour_and_leaves_the_rest_alone() -> None:
 def test_the_skip_count_is_read_from_pytests_summary_line() -> None:
     assert _SKIPPED.findall(b"3 failed, 120 passed, 17 skipped in 9.81s") == [b"17"]
     assert _SKIPPED.findall(b"120 passed in 9.81s") == []
+
+
+def test_a_mutant_lies_on_its_own_lines_and_its_statements_first(tmp_path: Path) -> None:
+    path = tmp_path / "sample.py"
+    path.write_text("def f(x):\n    return g(\n        x < 1,\n    )\n")
+    found = dict(
+        zip((m.operator for m in mutants(path, "sample")), mutant_lines(path), strict=True)
+    )
+    assert found == {"return-None": {2, 3, 4}, "Lt->LtE": {2, 3}, "1->2": {2, 3}}
+
+
+def test_the_tests_reaching_a_line_come_fastest_first_and_the_rest_after() -> None:
+    tests = CoverageMap(
+        seconds={"slow": 2.0, "fast": 0.1, "other": 0.5},
+        skipped=frozenset(),
+        lines={"/m.py": {3: frozenset({"slow", "fast"}), 4: frozenset({""})}},
+    )
+    assert tests.covering(Path("/m.py"), [3]) == (["fast", "slow"], False)
+    assert tests.covering(Path("/m.py"), [4]) == ([], True)
+    assert tests.covering(Path("/m.py"), [5]) == ([], False)
+    assert tests.every_test(first=["slow"]) == ["slow", "fast", "other"]

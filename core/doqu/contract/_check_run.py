@@ -52,7 +52,9 @@ class CheckRun:
         self.__name__ = PLUGIN_NAME  # pluggy registers a plugin under its __name__
         self.url = url
         self.capabilities = capabilities
-        self.target = Target(name, factory=self._new_storage, connect_args=self._connect_args)
+        # only a persistent backend's URL reaches the same storage again (memory:// is private)
+        reach = self._connect_args if capabilities.persistent or capabilities.durable else None
+        self.target = Target(name, factory=self._new_storage, connect_args=reach)
         self.results: dict[str, CheckResult] = {}
         self._ids: dict[str, tuple[str, tuple[str, ...]]] = {}  # nodeid -> (id, needs)
         self._created: list[str] = []

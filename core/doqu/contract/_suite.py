@@ -35,6 +35,7 @@ from .suite.test_slicing import SlicingContract
 from .suite.test_target import TargetContract
 from .suite.test_text_lookups import RegexLookupContract, StringLookupContract
 from .suite.test_unicode import UnicodeContract
+from .suite.test_urls import URLContract
 from .suite.test_value_types import ValueTypeContract
 from .suite.test_values import DistinctValuesContract
 from .suite.test_views import DocumentViewContract
@@ -50,6 +51,7 @@ __all__ = [
 
 
 class ContractSuite(
+    URLContract,
     CopyIntoContract,
     InsertRecordsContract,
     DocumentViewContract,

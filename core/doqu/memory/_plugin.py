@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from urllib.parse import quote
 
 from .._hookspecs import BackendSpec, Target, hookimpl
+from .._storage import StorageAdapter
 from ._storage import MemoryOracle, MemoryStorage
 
 __all__ = ["doqu_backends", "doqu_test_targets"]
@@ -38,8 +40,46 @@ def _contract_storage() -> MemoryStorage:
     return MemoryStorage.from_url("memory://contract-shared", collection=f"c{number}")
 
 
+def _contract_urls(storage: StorageAdapter) -> list[tuple[str, dict[str, str]]]:
+    """Every URL form that reaches ``storage``: none for a private store."""
+    assert isinstance(storage, MemoryStorage)
+    name, collection = storage.name, storage.collection
+    if name is None:
+        return []
+    forms = [
+        (f"memory://{quote(name)}?collection={quote(collection)}", {}),
+        (f"memory:///{quote(name)}", {"collection": collection}),
+    ]
+    if collection == "default":
+        forms.append((f"memory://{quote(name)}", {}))
+    return forms
+
+
+#: memory URLs that name no store: a user, a password, a port, a path or a '/' in the name, an
+#: option memory does not take, an empty collection
+_BAD_URLS = (
+    "memory://ann@contract",
+    "memory://ann:secret@contract",
+    "memory://contract:27017",
+    "memory://contract/people",
+    "memory:///contract/people",
+    "memory:///contract%2Fpeople",
+    "memory://contract?database=app",
+    "memory://contract?collection=",
+)
+
+
 @hookimpl
 def doqu_test_targets() -> list[Target]:
     # storages never share records, so tests never see each other's; the URL forms are
     # exercised by the whole suite, not only by memory's own tests
-    return [Target("memory", factory=_contract_storage, oracle=MemoryOracle, required=True)]
+    return [
+        Target(
+            "memory",
+            factory=_contract_storage,
+            oracle=MemoryOracle,
+            required=True,
+            urls=_contract_urls,
+            bad_urls=_BAD_URLS,
+        )
+    ]

@@ -113,7 +113,11 @@ def mongomock_target() -> Target:
         )
     collections = _Collections(f"mongomock://{_MOCK_STORE}/{DATABASE}")
     return Target(
-        "mongomock", factory=collections.make, oracle=MongoOracle, cleanup=collections.drop_all
+        "mongomock",
+        factory=collections.make,
+        oracle=MongoOracle,
+        cleanup=collections.drop_all,
+        connect_args=collections.connect_args,
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ... import Q
+from ... import Lookup, Q
 from ..._storage import StorageAdapter
 from ...errors import (
     DoquError,
@@ -206,6 +206,23 @@ class BadQueryInputContract(StorageFixtures):
     """Queries refuse bad names and values when built, before anything runs."""
 
     @pytest.mark.parametrize(
+        ("value", "text"),
+        [
+            (2**64, str(2**64)),
+            (datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC), "timezone-aware"),
+            ({1, 2}, "type set"),
+        ],
+        ids=["int-too-big", "timezone-aware", "bad-type"],
+    )
+    def test_a_query_value_no_record_can_hold_is_refused(
+        self, storage: StorageAdapter, value: Any, text: str
+    ) -> None:
+        with pytest.raises(InvalidDocumentError, match=f"n__equals.*{shown(text)}"):
+            storage.find(n=value)
+        with pytest.raises(InvalidDocumentError, match=f"n__in.*{shown(text)}"):
+            storage.find().where(n__in=["a", value])
+
+    @pytest.mark.parametrize(
         "name", ["$where", "$or", "name.$ne", "a\x00b", "", "a..b", ".a", "_id", "_id.x"]
     )
     def test_where_refuses_a_bad_field_name(self, storage: StorageAdapter, name: str) -> None:
@@ -219,6 +236,16 @@ class BadQueryInputContract(StorageFixtures):
             storage.find(age__gtt=1)
         with pytest.raises(UnsupportedLookupError, match="'where'"):
             storage.find(name__where="sleep(1)")
+
+    def test_a_lookup_built_directly_is_checked_as_a_keyword_is(
+        self, storage: StorageAdapter
+    ) -> None:
+        seed(storage, {"a": {"age": 30}, "b": {"age": 12}})
+        assert [key for key, _ in storage.find().where(Lookup("age", "gte", 18)).items()] == ["a"]
+        with pytest.raises(UnsupportedLookupError, match="age__gtt"):
+            Lookup("age", "gtt", 1)
+        with pytest.raises(InvalidLookupValueError, match="age__in"):
+            Lookup("age", "in", 5)
 
     @pytest.mark.parametrize(
         ("lookup", "value"),

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from ..._storage import StorageAdapter
+from ...errors import InvalidLookupValueError
 from .._fixtures import StorageFixtures
 from .._requirements import requires
 from ._support import keys, seed
@@ -56,3 +59,14 @@ class DatePartLookupContract(StorageFixtures):
         seed(storage, DATES)
         assert keys(storage.find(at__year=2024, at__month=1, at__day=1)) == {"b"}
         assert keys(storage.find(at__month=1).where_not(at__year=2024)) == {"d"}
+
+    @requires("date_parts")
+    def test_date_parts_take_their_whole_range_and_refuse_beyond_it(
+        self, storage: StorageAdapter
+    ) -> None:
+        seed(storage, DATES)
+        assert keys(storage.find(at__year=1)) == set()
+        assert keys(storage.find(at__year=9999)) == set()
+        for lookup, value in (("year", 0), ("year", 10000), ("month", 0), ("day", 32)):
+            with pytest.raises(InvalidLookupValueError, match=f"at__{lookup}"):
+                storage.find().where(**{f"at__{lookup}": value})

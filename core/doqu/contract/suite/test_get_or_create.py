@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ..._storage import StorageAdapter
+from ...errors import QueryError
 from .._fixtures import Oracle, StorageFixtures
 from ._support import seed, stored
-from .test_save import Item
+from .test_save import Item, Point
 
 __all__ = ["GetOrCreateContract"]
 
@@ -65,3 +68,10 @@ class GetOrCreateContract(StorageFixtures):
         assert item.pk is not None
         assert raw.get(item.pk) == {"name": "lamp"}
         assert storage.get_or_create(Item, name="lamp") == (Item("lamp", pk=item.pk), False)
+
+    def test_get_or_create_of_a_class_the_conditions_cannot_build_is_a_query_error(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        with pytest.raises(QueryError, match=r"Point.*'z'"):
+            storage.get_or_create(Point, x=1, z=2)
+        assert list(raw.keys()) == []

@@ -104,3 +104,22 @@ class HostileQueryContract(StorageFixtures):
             query = (query | storage.find(n=level)).where_not(m=level)
         with pytest.raises(QueryError, match=shown("more than 100 levels")):
             query | storage.find(n=50)
+
+    def test_an_empty_condition_counts_as_one_level(self, storage: StorageAdapter) -> None:
+        condition = Q() | Q(n=0)  # Q() matches every record and is one level, as any And
+        for level in range(98):  # alternating kinds: one level each, 100 in all
+            condition = (condition | Q(n=level)) if level % 2 else (condition & Q(m=level))
+        seed(storage, {"a": {"n": 97}, "b": {"n": 1, "m": 2}})
+        assert keys(storage.find().where(condition)) == {"a"}
+        with pytest.raises(QueryError, match=shown("more than 100 levels")):
+            condition & Q(m=100)
+
+    def test_a_negation_counts_as_one_level(self, storage: StorageAdapter) -> None:
+        condition = Q(n=0)
+        for level in range(50):  # each step negates an OR: two levels, 100 in all
+            condition = ~(condition | Q(n=level + 1))
+        seed(storage, {"a": {"n": 0}, "b": {"n": 1}, "c": {"n": 2}, "d": {"n": 60}})
+        # fifty negations leave n == 0 or an odd value below 50 (b); 2 and 60 are out
+        assert keys(storage.find().where(condition)) == {"a", "b"}
+        with pytest.raises(QueryError, match=shown("more than 100 levels")):
+            condition | Q(n=100)

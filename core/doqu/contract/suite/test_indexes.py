@@ -11,7 +11,7 @@ import pytest
 from ... import Condition, Document, Field, Index, Q
 from ..._records import Record
 from ..._storage import StorageAdapter
-from ...errors import DuplicateKeyError
+from ...errors import DuplicateKeyError, UnsupportedError
 from .._fixtures import Oracle, StorageFixtures
 from .._requirements import requires
 from ._support import keys, ordered, seed
@@ -234,6 +234,19 @@ class IndexContract(StorageFixtures):
         with pytest.raises(DuplicateKeyError):
             storage.find(email="bob@example.org").update(email="ann@example.org")
         assert raw.get("bob") == {"email": "bob@example.org"}
+
+    def test_a_unique_index_is_enforced_or_refused_never_ignored(
+        self, storage: StorageAdapter, raw: Oracle
+    ) -> None:
+        storage.save({"email": "ann@example.org"}, "ann")
+        if not storage.capabilities.unique_indexes:
+            with pytest.raises(UnsupportedError, match="'unique_indexes'"):
+                storage.ensure_index(Index("email", unique=True))
+            return
+        storage.ensure_index(Index("email", unique=True))
+        with pytest.raises(DuplicateKeyError):
+            storage.save({"email": "ann@example.org"}, "bob")
+        assert list(raw.keys()) == ["ann"]
 
     @requires("unique_indexes")
     def test_ensure_indexes_creates_a_document_class_indexes(self, storage: StorageAdapter) -> None:

@@ -69,6 +69,12 @@ class SlicingContract(StorageFixtures):
         assert query[3:].count() == 7
         assert query[:4].count() == 4
 
+    def test_slice_of_one_counts_one(self, storage: StorageAdapter) -> None:
+        query = by_n(storage)
+        assert query[:1].count() == 1
+        assert query[5:6].count() == 1
+        assert query[9:10].count() == 1
+
     def test_slice_exists_looks_inside_the_window(self, storage: StorageAdapter) -> None:
         query = by_n(storage)
         assert query[9:].exists() is True
