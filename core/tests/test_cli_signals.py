@@ -59,10 +59,12 @@ def test_ctrl_c_inside_hypothesis_still_exits_130(delay: float) -> None:
 
 
 def test_ctrl_c_during_copy_says_how_many_records_were_copied(tmp_path: Path) -> None:
-    # one record per batch into SQLite (a synced commit each): still copying after seconds
+    # one record per batch into SQLite (a commit each): still copying after seconds, even where
+    # a commit is cheap (a tmpfs) and a loaded machine delays the poll below
+    total = 100_000
     source_path, target_path = tmp_path / "source.db", tmp_path / "target.db"
     with doqu.connect(f"sqlite:///{source_path}") as source:
-        source.save_many({"n": n, "name": f"person {n}"} for n in range(20_000))
+        source.save_many({"n": n, "name": f"person {n}"} for n in range(total))
     process = start(
         "copy", f"sqlite:///{source_path}", f"sqlite:///{target_path}", "--batch-size", "1"
     )
@@ -74,7 +76,7 @@ def test_ctrl_c_during_copy_says_how_many_records_were_copied(tmp_path: Path) ->
     match = re.fullmatch(r"doqu: interrupted after (\d+) records copied", line)
     assert match is not None, line
     reported = int(match.group(1))
-    assert copied <= reported < 20_000
+    assert copied <= reported < total
     with doqu.connect(f"sqlite:///{target_path}") as target:
         # the batch being written when the signal came may have been committed
         assert reported <= len(target) <= reported + 1
